@@ -1,0 +1,163 @@
+/**
+ * buildApp wires everything; importing this module starts nothing. main.ts runs it; tests build
+ * it against a real SQLite file and `inject()` or listen on 127.0.0.1.
+ */
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { openDb, type Db } from './store/db.js';
+import { Store } from './store/store.js';
+import { Conversation } from './bot/conversation.js';
+import { Dispatcher } from './bot/dispatcher.js';
+import { OutboxSender } from './bot/outbox.js';
+import type { Channel, ChannelName } from './bot/channel.js';
+import { localChannel } from './bot/local/channel.js';
+import { coreFeature } from './bot/features/core.js';
+import { weeklyFeature, type WeeklyOptions } from './bot/features/weekly.js';
+import { setupTelegram } from './bot/telegram/setup.js';
+import { setupZalo } from './bot/zalo/setup.js';
+import { setupScheduler } from './scheduler/setup.js';
+import { setupFeedback } from './bot/features/feedback/setup.js';
+import { registerLocalChat } from './http/local.js';
+import { createLogger } from './logger.js';
+import { DEFAULT_SCHEDULE, weeklyRuleOf, type ScheduleConfig } from './scheduler/rules.js';
+
+export interface AppDeps {
+  config: Config;
+  db?: Db;
+  logger?: Logger;
+  /** A fixed clock for tests; the service uses Date.now. */
+  clock?: () => number;
+  schedule?: ScheduleConfig;
+}
+
+/** What a channel or a feature needs to plug itself in; each setup module receives it once. */
+export interface AppContext {
+  config: Config;
+  http: FastifyInstance;
+  store: Store;
+  conversation: Conversation;
+  dispatcher: Dispatcher;
+  outbox: OutboxSender;
+  channels: Map<ChannelName, Channel>;
+  log: Logger;
+  clock: () => number;
+  schedule: ScheduleConfig;
+  hooks: {
+    /** Run in the submitting transaction after a weekly report is stored. */
+    weeklySubmitted: NonNullable<WeeklyOptions['onSubmitted']>;
+    /** Background work started by app.start() and stopped by app.close(). */
+    onStart: Array<() => Promise<void> | void>;
+    onClose: Array<() => Promise<void> | void>;
+    /** Extra fields for /healthz (e.g. Zalo token state). */
+    health: Array<() => Record<string, unknown> | Promise<Record<string, unknown>>>;
+  };
+}
+
+export interface App {
+  http: FastifyInstance;
+  store: Store;
+  conversation: Conversation;
+  dispatcher: Dispatcher;
+  outbox: OutboxSender;
+  channels: Map<ChannelName, Channel>;
+  log: Logger;
+  config: Config;
+  clock: () => number;
+  ctx: AppContext;
+  /** Starts the background loops (outbox sender, idle-session sweep). */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const LATE_WINDOW_MS = 48 * 3600_000;
+
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config } = deps;
+  const clock = deps.clock ?? Date.now;
+  const log = deps.logger ?? createLogger(config.LOG_LEVEL);
+  const db = deps.db ?? openDb(config.DATABASE_PATH);
+  const store = new Store(db);
+  const schedule = deps.schedule ?? DEFAULT_SCHEDULE;
+
+  const conversation = new Conversation(store, {
+    sessionIdleMs: config.SESSION_IDLE_HOURS * 3600_000,
+    botUsername: config.TELEGRAM_BOT_USERNAME,
+  });
+  const hooks: AppContext['hooks'] = { weeklySubmitted: [], onStart: [], onClose: [], health: [] };
+  conversation.use(coreFeature(conversation));
+  conversation.use(
+    weeklyFeature(conversation, {
+      deadline: weeklyRuleOf(schedule),
+      lateWindowMs: LATE_WINDOW_MS,
+      onSubmitted: hooks.weeklySubmitted,
+    }),
+  );
+
+  const dispatcher = new Dispatcher(store, conversation, log, clock);
+  const channels = new Map<ChannelName, Channel>();
+  if (config.LOCAL_CHAT) channels.set('local', localChannel);
+  const outbox = new OutboxSender(store, channels, log, { clock });
+  store.onOutboxWrite = () => outbox.wake();
+
+  const http: FastifyInstance = Fastify({
+    loggerInstance: log as unknown as FastifyBaseLogger,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: true,
+  });
+  http.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err }, 'request failed');
+    void reply.code(status).send({ error: status >= 500 ? 'Lỗi máy chủ' : 'Yêu cầu không hợp lệ' });
+  });
+  http.get('/healthz', async () => {
+    store.db.$client.prepare('SELECT 1').get();
+    const extra = await Promise.all(hooks.health.map((f) => f()));
+    return Object.assign({ ok: true, channels: [...channels.keys()] }, ...extra);
+  });
+  if (config.LOCAL_CHAT) registerLocalChat(http, { store, dispatcher, adminToken: config.ADMIN_TOKEN });
+
+  const ctx: AppContext = { config, http, store, conversation, dispatcher, outbox, channels, log, clock, schedule, hooks };
+  await setupScheduler(ctx);
+  await setupFeedback(ctx);
+  await setupTelegram(ctx);
+  await setupZalo(ctx);
+
+  const timers: NodeJS.Timeout[] = [];
+  const app: App = {
+    http,
+    store,
+    conversation,
+    dispatcher,
+    outbox,
+    channels,
+    log,
+    config,
+    clock,
+    ctx,
+    async start() {
+      for (const ch of channels.values()) await ch.start?.();
+      outbox.start();
+      for (const f of hooks.onStart) await f();
+      const sweep = () => {
+        try {
+          const n = store.transaction(() => conversation.closeIdleSessions(clock()));
+          if (n > 0) outbox.wake();
+          store.pruneInbound(clock() - 72 * 3600_000);
+        } catch (err) {
+          log.error({ err }, 'idle sweep failed');
+        }
+      };
+      timers.push(setInterval(sweep, 60_000).unref());
+    },
+    async close() {
+      for (const t of timers) clearInterval(t);
+      for (const f of hooks.onClose) await f();
+      await http.close();
+      await outbox.stop();
+      for (const ch of channels.values()) await ch.stop?.();
+      if (!deps.db) db.$client.close();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,84 @@
+/** Commands every chat has from the first message: /start, /huongdan, /huy, /menu. */
+import type { Conversation } from '../conversation.js';
+import type { Command, Feature, Turn } from '../turn.js';
+
+function helpText(conv: Conversation, turn: Turn): string {
+  const lines = [
+    'HƯỚNG DẪN SỬ DỤNG',
+    '',
+    '• Mỗi lần, bot hỏi một câu. Đồng chí bấm nút để trả lời, hoặc gõ số thứ tự của ý (1, 2, 3…).',
+    '• Gõ chữ không dấu cũng được, ví dụ: bao cao.',
+    '• Muốn sửa câu vừa trả lời: bấm «Quay lại» hoặc gõ: quay lai.',
+    '• Muốn dừng giữa chừng: gõ huy. Phần đã trả lời được giữ lại, lúc khác gõ bao cao để làm tiếp.',
+  ];
+  if (turn.roles().has('can_bo')) {
+    lines.push('• Báo cáo nhanh tuần gửi trước 14h00 thứ Năm hằng tuần.');
+  }
+  if (!turn.person) {
+    lines.push(
+      '• Cán bộ trong danh sách: gửi mã liên kết 8 ký tự do quản trị cấp, hoặc bấm «Chia sẻ số điện thoại», để liên kết tài khoản.',
+    );
+  }
+  lines.push('', 'Các lệnh:');
+  for (const c of conv.listCommands()) {
+    if (c.inMenu && !c.inMenu(turn)) continue;
+    lines.push(`/${c.name} – ${c.description}`);
+  }
+  return lines.join('\n');
+}
+
+export function coreFeature(conv: Conversation): Feature {
+  const commands: Command[] = [
+    {
+      name: 'start',
+      aliases: ['batdau', 'bat dau', 'chao', 'xin chao'],
+      description: 'Bắt đầu, liên kết tài khoản',
+      order: 0,
+      inMenu: () => false,
+      run(turn, args) {
+        const code = args.trim().toUpperCase();
+        if (code) return conv.linkByInvite(turn, code);
+        conv.greet(turn);
+      },
+    },
+    {
+      name: 'menu',
+      aliases: ['chucnang', 'chuc nang'],
+      description: 'Các việc có thể làm',
+      order: 1,
+      inMenu: () => false,
+      run(turn) {
+        conv.menu(turn, 'Đồng chí chọn việc cần làm ạ:');
+      },
+    },
+    {
+      name: 'huongdan',
+      aliases: ['huong dan', 'help', 'trogiup', 'tro giup', 'hd'],
+      menuLabel: '❓ Hướng dẫn',
+      description: 'Hướng dẫn sử dụng',
+      order: 90,
+      run(turn) {
+        turn.reply({ text: helpText(conv, turn) });
+      },
+    },
+    {
+      name: 'huy',
+      aliases: ['dung', 'dung lai', 'thoat', 'cancel'],
+      description: 'Dừng việc đang làm (giữ phần đã trả lời)',
+      order: 91,
+      inMenu: () => false,
+      run(turn) {
+        if (!turn.session) {
+          turn.reply({ text: 'Không có việc gì đang làm dở ạ.' });
+          return;
+        }
+        turn.store.setSessionStatus(turn.account.id, 'closed', turn.now);
+        turn.session = null;
+        turn.reply({
+          text: 'Đã dừng. Phần đã trả lời được giữ lại; khi nào tiện, đồng chí gõ bao cao (hoặc /baocao) để làm tiếp ạ.',
+        });
+      },
+    },
+  ];
+  return { commands };
+}

@@ -1,0 +1,65 @@
+/**
+ * One turn of a conversation: everything a command, a flow handler or a button handler may do
+ * while the dispatcher's transaction is open. Handlers only write rows (outbox, reports, cases);
+ * no network call happens here, so the whole turn commits or rolls back as one.
+ */
+import type { FlowContext, FlowDef, FlowSession, OutMessage } from '../flows/types.js';
+import type { AccountRow, PersonRow, Store } from '../store/store.js';
+import type { Inbound, OutboundMessage } from './channel.js';
+import type { Role } from '../store/schema.js';
+
+export type SessionState = FlowSession & { meta: Record<string, unknown> };
+
+export interface Turn {
+  readonly store: Store;
+  readonly now: number;
+  readonly inbound: Inbound;
+  readonly account: AccountRow;
+  /** The roster person this chat account is linked to, if any. */
+  person: PersonRow | null;
+  /** Sends to the chat this turn came from. */
+  reply(message: OutMessage | OutboundMessage, opts?: { ref?: string }): void;
+  /** Starts a flow in this chat, replacing whatever session was open. */
+  startFlow(def: FlowDef, ctx: FlowContext, meta: Record<string, unknown>): void;
+  /** The open session, if any (already checked for idleness). */
+  session: SessionState | null;
+  roles(): Set<Role>;
+}
+
+/** Registered by a feature: typed as "/baocao", "baocao", "báo cáo" or pressed as a menu button. */
+export interface Command {
+  name: string;
+  /** Extra typed forms, folded (no diacritics, no spaces): e.g. "guibaocao". */
+  aliases?: string[];
+  /** Label of the menu button, if the command appears in the menu. */
+  menuLabel?: string;
+  /** Who sees it in the menu; everyone may still type it and gets a polite refusal if not allowed. */
+  inMenu?: (turn: Turn) => boolean;
+  /** Order in menus and help. */
+  order?: number;
+  /** One line for the help text and the Telegram command list. */
+  description: string;
+  /** Whether it works inside a group chat (everything else is ignored in groups). */
+  inGroups?: boolean;
+  run(turn: Turn, args: string): void;
+}
+
+/** What happens when a flow asks its next question, and when it is submitted. */
+export interface FlowHandler {
+  flowId: string;
+  onProgress?(turn: Turn, session: SessionState): void;
+  onSubmit(turn: Turn, session: SessionState): void;
+}
+
+/** A button whose data starts with `prefix:` that is not an answer to the open flow (e.g. "Đã nhận"). */
+export interface ButtonHandler {
+  prefix: string;
+  run(turn: Turn, data: string): void;
+}
+
+export interface Feature {
+  commands?: Command[];
+  flows?: FlowHandler[];
+  buttons?: ButtonHandler[];
+  definitions?: FlowDef[];
+}

@@ -1,0 +1,193 @@
+/**
+ * The `namtinhhinh` command (DESIGN.md §5). Each command prints its result on stdout and returns
+ * an exit status; errors are one clear line on stderr.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { existsSync } from 'node:fs';
+import { loadConfig, type Config } from './config.js';
+import { openDb, type Db } from './store/db.js';
+import { Store } from './store/store.js';
+import { importRosterFile } from './store/roster.js';
+import { formatRosterError } from './roster/parse.js';
+import { isoLocal } from './domain/calendar.js';
+import { schedulerCliCommands } from './scheduler/cli.js';
+import { feedbackCliCommands } from './bot/features/feedback/cli.js';
+
+export class CliError extends Error {}
+
+export interface CliContext {
+  config: Config;
+  db(): Db;
+  out(line: string): void;
+  err(line: string): void;
+}
+
+export interface CliCommand {
+  /** Words that name it: ["roster", "import"]. */
+  path: string[];
+  usage: string;
+  summary: string;
+  options?: ParseArgsConfig['options'];
+  run(ctx: CliContext, args: { values: Record<string, unknown>; positionals: string[] }): Promise<number> | number;
+}
+
+function iso(ms: number | null): string | null {
+  return ms === null ? null : isoLocal(new Date(ms));
+}
+
+const commands: CliCommand[] = [
+  {
+    path: ['migrate'],
+    usage: 'namtinhhinh migrate',
+    summary: 'Tạo hoặc cập nhật cấu trúc cơ sở dữ liệu (DATABASE_PATH).',
+    run(ctx) {
+      ctx.db();
+      ctx.out(`Đã cập nhật cơ sở dữ liệu: ${ctx.config.DATABASE_PATH}`);
+      return 0;
+    },
+  },
+  {
+    path: ['roster', 'import'],
+    usage: 'namtinhhinh roster import FILE.csv|FILE.xlsx',
+    summary: 'Nhập hoặc cập nhật danh sách cán bộ (kiểm tra cả tệp trước khi ghi).',
+    async run(ctx, { positionals }) {
+      const file = positionals[0];
+      if (!file) throw new CliError('Thiếu tên tệp. Cách dùng: namtinhhinh roster import FILE');
+      if (!existsSync(file)) throw new CliError(`Không tìm thấy tệp: ${file}`);
+      const r = await importRosterFile(ctx.db(), file, Date.now());
+      if (!r.ok) {
+        ctx.err(`Tệp có ${r.errors.length} dòng lỗi, chưa ghi gì:`);
+        for (const e of r.errors) ctx.err(formatRosterError(e));
+        return 1;
+      }
+      const s = r.summary;
+      ctx.out(
+        `Đã nhập danh sách: ${s.peopleCreated} người mới, ${s.peopleUpdated} cập nhật, ${s.peopleDeactivated} ngừng; ` +
+          `${s.assignmentsAdded} phân công mới, ${s.assignmentsEnded} phân công kết thúc; ${s.unitsCreated} địa bàn mới.`,
+      );
+      return 0;
+    },
+  },
+  {
+    path: ['invite'],
+    usage: 'namtinhhinh invite PERSON… | --all [--json]',
+    summary: 'Tạo mã liên kết dùng một lần cho cán bộ (kèm đường dẫn Telegram khi biết tên bot).',
+    options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
+    run(ctx, { values, positionals }) {
+      const store = new Store(ctx.db());
+      const people = values.all
+        ? store.allPeople().filter((p) => p.active)
+        : positionals.map((code) => {
+            const p = store.personByCode(code);
+            if (!p) throw new CliError(`Không có mã cán bộ "${code}" trong danh sách.`);
+            if (!p.active) throw new CliError(`Cán bộ "${code}" không còn trong danh sách hiện hành.`);
+            return p;
+          });
+      if (people.length === 0) throw new CliError('Chưa chọn ai. Cách dùng: namtinhhinh invite CB01 [CB02…] | --all');
+      const bot = ctx.config.TELEGRAM_BOT_USERNAME;
+      const now = Date.now();
+      const invites = store.transaction(() =>
+        people.map((p) => {
+          const code = store.createInvite(p.id, now);
+          return { person: p.code, name: p.fullName, code, link: bot ? `https://t.me/${bot}?start=${code}` : null };
+        }),
+      );
+      if (values.json) {
+        ctx.out(JSON.stringify(invites.map(({ person, code, link }) => ({ person, code, link }))));
+      } else {
+        for (const i of invites) ctx.out(`${i.person}\t${i.name}\t${i.code}${i.link ? `\t${i.link}` : ''}`);
+      }
+      return 0;
+    },
+  },
+  {
+    path: ['reports', 'list'],
+    usage: 'namtinhhinh reports list --json',
+    summary: 'Liệt kê mọi báo cáo (kể cả bản nháp).',
+    options: { json: { type: 'boolean' } },
+    run(ctx, { values }) {
+      const store = new Store(ctx.db());
+      const list = store.listReports().map((r) => ({
+        id: String(r.id),
+        person: r.personCode,
+        unit: r.unitPath,
+        kind: r.kind,
+        periodStart: iso(r.periodStart),
+        periodEnd: iso(r.periodEnd),
+        status: r.status,
+        late: r.late,
+        submittedAt: iso(r.submittedAt),
+        answers: r.answers,
+      }));
+      if (values.json) ctx.out(JSON.stringify(list, null, 2));
+      else
+        for (const r of list)
+          ctx.out(`${r.id}\t${r.person}\t${r.kind}\t${r.status}${r.late ? ' (muộn)' : ''}\t${r.periodEnd}\t${r.unit}`);
+      return 0;
+    },
+  },
+  {
+    path: ['backup'],
+    usage: 'namtinhhinh backup FILE',
+    summary: 'Sao lưu trực tuyến, nhất quán, cơ sở dữ liệu ra FILE (dịch vụ vẫn chạy).',
+    async run(ctx, { positionals }) {
+      const file = positionals[0];
+      if (!file) throw new CliError('Thiếu tên tệp sao lưu. Cách dùng: namtinhhinh backup FILE');
+      if (existsSync(file)) throw new CliError(`Tệp ${file} đã có; chọn tên khác để không ghi đè.`);
+      await ctx.db().$client.backup(file);
+      ctx.out(`Đã sao lưu vào ${file}`);
+      return 0;
+    },
+  },
+];
+
+commands.push(...schedulerCliCommands, ...feedbackCliCommands);
+
+function helpText(): string {
+  const lines = ['Cách dùng: namtinhhinh <lệnh> [tham số]', '', 'Các lệnh:'];
+  for (const c of commands) lines.push(`  ${c.usage}`, `      ${c.summary}`);
+  lines.push('', 'Cơ sở dữ liệu: biến môi trường DATABASE_PATH (mặc định ./data/namtinhhinh.db).');
+  return lines.join('\n');
+}
+
+export async function main(
+  argv: string[],
+  io: { out?: (s: string) => void; err?: (s: string) => void; env?: Record<string, string | undefined> } = {},
+): Promise<number> {
+  const out = io.out ?? ((s: string) => process.stdout.write(`${s}\n`));
+  const err = io.err ?? ((s: string) => process.stderr.write(`${s}\n`));
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    out(helpText());
+    return argv.length === 0 ? 1 : 0;
+  }
+  const cmd = commands
+    .filter((c) => c.path.every((w, i) => argv[i] === w))
+    .sort((a, b) => b.path.length - a.path.length)[0];
+  if (!cmd) {
+    err(`Lệnh không hợp lệ: "${argv.slice(0, 2).join(' ')}". Gõ namtinhhinh --help để xem các lệnh.`);
+    return 2;
+  }
+  const rest = argv.slice(cmd.path.length);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(`Cách dùng: ${cmd.usage}\n${cmd.summary}`);
+    return 0;
+  }
+  let db: Db | undefined;
+  try {
+    const config = loadConfig(io.env ?? process.env);
+    const parsed = parseArgs({ args: rest, options: cmd.options ?? {}, allowPositionals: true, strict: true });
+    const ctx: CliContext = {
+      config,
+      db: () => (db ??= openDb(config.DATABASE_PATH)),
+      out,
+      err,
+    };
+    return await cmd.run(ctx, parsed as { values: Record<string, unknown>; positionals: string[] });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    err(`Lỗi: ${message.split('\n')[0]}`);
+    return 1;
+  } finally {
+    db?.$client.close();
+  }
+}

@@ -1,0 +1,62 @@
+/** The environment, parsed and validated once (DESIGN.md §5). Nothing else reads process.env. */
+import { z } from 'zod';
+
+const flag = (def: boolean) =>
+  z
+    .enum(['0', '1', 'true', 'false', ''])
+    .optional()
+    .transform((v) => (v === undefined || v === '' ? def : v === '1' || v === 'true'));
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_PATH: z.string().default('./data/namtinhhinh.db'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_BOT_USERNAME: optionalString,
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, 'chỉ gồm A-Z a-z 0-9 _ - (tối đa 256 ký tự)')
+      .optional(),
+  ),
+  ZALO_APP_ID: optionalString,
+  ZALO_APP_SECRET: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_REFRESH_TOKEN: optionalString,
+  ZALO_API_BASE: z.url().default('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE: z.url().default('https://oauth.zaloapp.com'),
+  ADMIN_TOKEN: optionalString,
+  DEMO: flag(false),
+  LOCAL_CHAT: flag(true),
+  SCHEDULER: flag(true),
+  SCHEDULE_FILE: optionalString,
+  SESSION_IDLE_HOURS: z.coerce.number().positive().default(48),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Cấu hình không hợp lệ — ${lines.join('; ')}`);
+  }
+  const c = parsed.data;
+  if (c.PUBLIC_URL && c.LOCAL_CHAT && !c.ADMIN_TOKEN) {
+    throw new ConfigError('PUBLIC_URL đã đặt: cần ADMIN_TOKEN để bảo vệ trang chat thử (hoặc đặt LOCAL_CHAT=0).');
+  }
+  if (c.PUBLIC_URL && c.TELEGRAM_BOT_TOKEN && !c.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError('PUBLIC_URL và TELEGRAM_BOT_TOKEN đã đặt: cần TELEGRAM_WEBHOOK_SECRET cho webhook.');
+  }
+  return c;
+}

@@ -1,0 +1,269 @@
+/**
+ * The chat digest (brief §5.1): at most 15 lines, hot spots first. Two audiences:
+ * - 'leader' (trưởng nhóm): names of who is missing, away or unreachable, the cadres' own words;
+ * - 'network' (MTTQ and the mass organisations): counts and aggregates only. No person is named,
+ *   nobody is shown as late or missing (brief §7: never shame reporters in a group), no opinion
+ *   text and no case title, since either may identify a citizen (brief §6).
+ */
+import { formatRange } from '../domain/calendar.js';
+import { truncate } from '../domain/text.js';
+import {
+  W1_EMOJI,
+  W1_KEYS,
+  W1_PHRASES,
+  W2_KEYS,
+  W2_SHORT,
+  W5C_PHRASES,
+  channelLabel,
+  periodNoun,
+  previousNoun,
+  topicShort,
+} from './labels.js';
+import type { CadreRef, CadreWithAreas, CaseItem, Contribution, Digest, HotReason, MediaRef } from './model.js';
+
+export type Audience = 'leader' | 'network';
+
+export const MAX_DIGEST_LINES = 15;
+
+/** Long enough for one sentence of a cadre's note, short enough for a phone screen line. */
+const EXCERPT = 90;
+const MAX_HOT_AREAS = 3;
+const MAX_TOPICS = 3;
+const MAX_CASES = 2;
+
+export function renderDigestText(d: Digest, audience: Audience): string {
+  const leader = audience === 'leader';
+  const lines: string[] = [];
+  lines.push(`📋 TÌNH HÌNH ${heading(d)} – ${d.root.name}`);
+
+  const hot = hotLine(d, leader);
+  if (hot) lines.push(hot);
+  lines.push(generalLine(d, leader));
+  lines.push(moodLine(d));
+  lines.push(topicLine(d));
+  if (leader && d.opinions.length > 0) {
+    lines.push(`• Ý kiến bà con: ${excerptList(d.opinions, 'ý kiến')}`);
+  }
+  lines.push(feedbackLine(d));
+  if (!hot) lines.push('• Điểm nóng, đột xuất: không có');
+  lines.push(caseLine(d, leader));
+  lines.push(
+    `• Đề xuất: ${
+      d.proposals.length === 0
+        ? 'không có'
+        : leader
+          ? excerptList(d.proposals, 'đề xuất')
+          : `${d.proposals.length} đề xuất, kiến nghị với cấp trên`
+    }`,
+  );
+  if (d.goodModels.length > 0) {
+    lines.push(
+      `• Gương tốt, mô hình mới: ${leader ? excerptList(d.goodModels, 'việc') : String(d.goodModels.length)}`,
+    );
+  }
+  if (leader) {
+    const absent = absentLine(d);
+    if (absent) lines.push(absent);
+    lines.push('→ Xem báo cáo đầy đủ');
+  }
+  return lines
+    .slice(0, MAX_DIGEST_LINES)
+    .map((l) => l.replace(/\s*\n\s*/g, ' '))
+    .join('\n')
+    .normalize('NFC');
+}
+
+/** "TUẦN 30/5–06/6/2024", "THÁNG 6/2024 (15/5–14/6/2024)". */
+function heading(d: Digest): string {
+  const range = formatRange(d.period);
+  const noun = periodNoun(d.kind, d.period).toLocaleUpperCase('vi');
+  return d.kind === 'weekly' ? `${noun} ${range}` : `${noun} (${range})`;
+}
+
+function dc(c: CadreRef): string {
+  return `đ/c ${c.givenName}`;
+}
+
+/** "đ/c An, đ/c Cúc"; two people sharing a given name are told apart by their area. */
+function cadreNames(list: readonly CadreWithAreas[]): string {
+  const seen = new Map<string, number>();
+  for (const c of list) seen.set(c.givenName, (seen.get(c.givenName) ?? 0) + 1);
+  return list
+    .map((c) => ((seen.get(c.givenName) ?? 0) > 1 ? `${dc(c)} (${c.areas.join(', ')})` : dc(c)))
+    .join(', ');
+}
+
+const HOT_PHRASES: Record<HotReason, string> = {
+  dot_xuat: 'báo cáo đột xuất',
+  phuc_tap: 'vụ việc phức tạp',
+  diem_nong: 'nguy cơ điểm nóng',
+  buc_xuc: 'bà con bức xúc',
+};
+
+function hotLine(d: Digest, leader: boolean): string | null {
+  const hot = d.areas.filter((a) => a.hot);
+  if (hot.length === 0) return null;
+  const unacked = new Map<number, number>();
+  for (const u of d.urgent) if (!u.acknowledged) unacked.set(u.unitId, (unacked.get(u.unitId) ?? 0) + 1);
+  const shown = hot.slice(0, MAX_HOT_AREAS).map((a) => {
+    const reasons = a.hotReasons.map((r) => {
+      if (r !== 'dot_xuat') return HOT_PHRASES[r];
+      const n = a.urgent > 1 ? ` (${a.urgent})` : '';
+      const open = leader && (unacked.get(a.unitId) ?? 0) > 0 ? ', chưa tiếp nhận' : '';
+      return `${HOT_PHRASES[r]}${n}${open}`;
+    });
+    return `${a.name} (${reasons.join('; ')})`;
+  });
+  const more = hot.length > MAX_HOT_AREAS ? `; và ${hot.length - MAX_HOT_AREAS} địa bàn khác` : '';
+  return `• ⚠️ Điểm nóng, đột xuất: ${shown.join('; ')}${more}`;
+}
+
+function generalLine(d: Digest, leader: boolean): string {
+  const s = d.situation;
+  let status: string;
+  if (s.worst === null) {
+    status = 'chưa có báo cáo';
+  } else if (s.counts[s.worst] === s.total) {
+    status = `${W1_EMOJI[s.worst]} ${W1_PHRASES[s.worst]}`;
+  } else {
+    const parts = [...W1_KEYS]
+      .reverse()
+      .filter((k) => s.counts[k] > 0)
+      .map((k) => `${W1_EMOJI[k]} ${s.counts[k]}`);
+    status = `${W1_EMOJI[s.worst]} ${W1_PHRASES[s.worst]} (${parts.join(', ')})`;
+  }
+
+  const c = d.coverage;
+  if (!leader) return `• Chung: ${status} (tổng hợp từ ${c.areasReported}/${c.areasExpected} địa bàn)`;
+
+  // One area per cadre is the usual roster, where counting cadres reads naturally.
+  const unit = c.expected === c.cadres ? 'cán bộ' : 'lượt cán bộ – địa bàn';
+  const parts = [`${c.reported}/${c.expected} ${unit} đã báo cáo`];
+  if (c.late > 0) parts[0] += `, ${c.late} nộp muộn`;
+  if (c.missingCadres.length > 0) parts.push(`thiếu: ${cadreNames(c.missingCadres)}`);
+  return `• Chung: ${status} (${parts.join('; ')})`;
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLocaleLowerCase('vi') + s.slice(1);
+}
+
+function moodLine(d: Digest): string {
+  const m = d.mood;
+  if (m.total === 0 || m.dominant === null) return '• Tâm trạng: chưa có thông tin';
+  const about = (k: string): string => (m.concern && m.concern.mood === k ? ` về ${topicShort(m.concern.topic)}` : '');
+  let text: string;
+  if (m.majority) {
+    const dominant = m.dominant;
+    const others = W2_KEYS.filter((k) => k !== dominant && m.counts[k] > 0).map(
+      (k) => `${W2_SHORT[k]}${about(k)} (${m.counts[k]})`,
+    );
+    text = `phần lớn ${W2_SHORT[dominant]}${about(dominant)}`;
+    if (others.length > 0) text += `; một số ${others.join(', ')}`;
+  } else {
+    text = [...W2_KEYS]
+      .filter((k) => m.counts[k] > 0)
+      .sort((a, b) => m.counts[b] - m.counts[a])
+      .map((k) => `${W2_SHORT[k]}${about(k)} (${m.counts[k]})`)
+      .join(', ');
+  }
+  const prev = previousNoun(d.kind);
+  switch (m.trend) {
+    case 'same':
+      text += ` – như ${prev}`;
+      break;
+    case 'better':
+    case 'worse':
+      text += m.shift
+        ? ` – ${m.shift.direction === 'up' ? 'tăng' : 'giảm'} ${W2_SHORT[m.shift.mood]} so với ${prev}`
+        : ` – ${m.trend === 'better' ? 'tốt hơn' : 'kém hơn'} ${prev}`;
+      break;
+    case 'unknown':
+      break;
+  }
+  return `• Tâm trạng: ${text}`;
+}
+
+function topicLine(d: Digest): string {
+  if (d.topics.length === 0) {
+    return `• Quan tâm nhiều: ${d.nothingNotable > 0 ? 'không có gì nổi bật' : 'chưa có thông tin'}`;
+  }
+  // Topic names contain commas ("đất đai, GPMB"), so items are separated by semicolons.
+  const shown = d.topics
+    .slice(0, MAX_TOPICS)
+    .map((t, i) => `${topicShort(t.key)} (${t.count}${i === 0 ? ' báo cáo' : ''})`);
+  return `• Quan tâm nhiều: ${shown.join('; ')}`;
+}
+
+function feedbackLine(d: Digest): string {
+  const f = d.feedback;
+  if (f.reports === 0) return '• Đơn thư, phản ánh mới: không có';
+  const count = f.total > 0 ? f.display : 'có (chưa rõ số lượng)';
+  const routed = f.routing.map((r) => `${r.total > 0 ? `${r.display} ` : ''}${W5C_PHRASES[r.key]}`);
+  return `• Đơn thư, phản ánh mới: ${count}${routed.length > 0 ? ` (${routed.join('; ')})` : ''}`;
+}
+
+function caseStatus(c: CaseItem): string {
+  return lowerFirst(c.weeklyLabel ?? c.statusLabel);
+}
+
+function caseLine(d: Digest, leader: boolean): string {
+  const cs = d.cases;
+  const open = cs.items.filter((c) => c.open);
+  const resolved = cs.resolved > 0 ? `đã giải quyết ${cs.resolved}` : '';
+  if (open.length === 0) {
+    return `• Vụ việc đang theo dõi: không có${resolved ? ` (${resolved})` : ''}`;
+  }
+  const counts = [String(open.length)];
+  if (cs.overdue > 0) counts.push(`${cs.overdue} quá hạn`);
+  if (cs.new > 0) counts.push(`${cs.new} mới`);
+  if (resolved) counts.push(resolved);
+  const shown = open.slice(0, MAX_CASES).map((c) => {
+    // The network never sees a title: "tranh chấp đất hộ B" can point at a family.
+    const name = leader ? truncate(c.title, 60) : topicShort(c.topic);
+    return `${name} – ${caseStatus(c)}${c.overdue ? ' (quá hạn)' : ''}`;
+  });
+  const more = open.length > MAX_CASES ? `; +${open.length - MAX_CASES} việc khác` : '';
+  return `• Vụ việc đang theo dõi (${counts.join(', ')}): ${shown.join('; ')}${more}`;
+}
+
+function mediaPhrase(m: MediaRef): string {
+  const kind =
+    m.mediaType === 'voice' || m.mediaType === 'audio'
+      ? '🎤 ghi âm'
+      : m.mediaType === 'photo'
+        ? '📷 ảnh'
+        : m.mediaType === 'video'
+          ? '🎬 video'
+          : '📎 tệp';
+  return m.caption ? `${kind}: “${truncate(m.caption, EXCERPT)}”` : kind;
+}
+
+/** The first contribution quoted (hot areas come first), the rest counted. */
+function excerptList(items: readonly Contribution[], noun: string): string {
+  const first = items[0];
+  if (!first) return 'không có';
+  const body = first.text !== null ? `“${truncate(first.text.replace(/\s+/g, ' '), EXCERPT)}”` : '';
+  const quoted = body || (first.media ? mediaPhrase(first.media) : '');
+  const more = items.length > 1 ? `; +${items.length - 1} ${noun} khác` : '';
+  return `${quoted} (${first.areaName})${more}`;
+}
+
+function absentLine(d: Digest): string | null {
+  const parts: string[] = [];
+  if (d.coverage.awayCadres.length > 0) parts.push(`vắng: ${cadreNames(d.coverage.awayCadres)}`);
+  const byChannel = new Map<string, CadreRef[]>();
+  for (const u of d.unreachable) {
+    for (const ch of new Set(u.channels.map((c) => channelLabel(c.channel)))) {
+      const list = byChannel.get(ch);
+      if (list) list.push(u);
+      else byChannel.set(ch, [u]);
+    }
+  }
+  for (const [ch, list] of byChannel) {
+    parts.push(`không liên lạc được qua ${ch}: ${list.map(dc).join(', ')}`);
+  }
+  if (parts.length === 0) return null;
+  const text = parts.join('; ');
+  return `• ${text.charAt(0).toLocaleUpperCase('vi')}${text.slice(1)}`;
+}

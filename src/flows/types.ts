@@ -1,0 +1,142 @@
+/**
+ * Flows are versioned data (one file per flow in flows/defs/) run by the pure engine in engine.ts.
+ * Nothing here knows a platform: a question becomes an OutMessage with choices, and each channel
+ * renders choices its own way (inline buttons on Telegram, a numbered list on Zalo).
+ */
+
+export interface Option {
+  /** Stable ASCII key stored as the answer (e.g. "on_dinh"); labels may change between versions. */
+  key: string;
+  label: string;
+  /** In a multiple choice, picking this clears the others ("Không có gì nổi bật"). */
+  exclusive?: boolean;
+}
+
+export type Condition =
+  | { answer: string; in: string[] }
+  | { answer: string; present: boolean }
+  | { ctx: string; truthy: boolean }
+  | { all: Condition[] }
+  | { any: Condition[] }
+  | { not: Condition };
+
+export type QuestionKind = 'single' | 'multi' | 'scale' | 'yesno' | 'text' | 'number' | 'media' | 'location';
+
+export interface Question {
+  key: string;
+  kind: QuestionKind;
+  /** Template: {name} is replaced from the flow context's vars, {item} by the repeated item's title. */
+  prompt: string;
+  options?: Option[];
+  /** Name of a list in the context supplying options at run time (areas, open cases…). */
+  optionsFrom?: string;
+  /** Defaults to true. A condition makes it required only when the condition holds. */
+  required?: boolean | Condition;
+  /** Asked only when this holds. */
+  when?: Condition;
+  /** Characters allowed in a text answer. */
+  maxLength?: number;
+  min?: number;
+  max?: number;
+  /** A button that answers an optional question with a fixed key ("Không"). */
+  skipOption?: Option;
+  /** Ask once per item of this context list; answers are stored as `${key}.${item.key}`. */
+  repeatFor?: string;
+  /** Label in the review card. */
+  label: string;
+  /** Buttons per row when rendered as buttons. */
+  columns?: number;
+  /** An extra line under the prompt (how to answer, a warning). */
+  hint?: string;
+}
+
+export interface FlowDef {
+  id: string;
+  version: number;
+  title: string;
+  /** First message before the first question. */
+  intro?: string;
+  questions: Question[];
+  /** Review card before submission; absent means submit as soon as the last question is answered. */
+  review?: {
+    prompt: string;
+    submitLabel: string;
+    editLabel: string;
+    /** A button on the card that sets a context flag, bringing in optional questions the fast path left out. */
+    more?: { label: string; flag: string };
+  };
+  /** Shown after submission; {time} is filled by the caller, who knows the clock. */
+  done?: string;
+}
+
+export type MediaAnswer = {
+  type: 'media';
+  mediaType: 'photo' | 'document' | 'voice' | 'video' | 'audio';
+  fileId: string;
+  fileName?: string;
+  mimeType?: string;
+  size?: number;
+  caption?: string;
+};
+export type LocationAnswer = { type: 'location'; latitude: number; longitude: number };
+export type Answer = string | string[] | number | MediaAnswer | LocationAnswer;
+
+export interface FlowContext {
+  /** Values for prompt templates: area, period… */
+  vars: Record<string, string>;
+  /** Lists for optionsFrom and repeatFor. */
+  lists: Record<string, Option[]>;
+  flags: Record<string, boolean>;
+}
+
+export interface FlowSession {
+  flowId: string;
+  version: number;
+  ctx: FlowContext;
+  answers: Record<string, Answer>;
+  /** The question instance being asked ("W3", "W7.12"), "@review", "@edit" or null when finished. */
+  cursor: string | null;
+  /** Instance keys asked so far, for "quay lại". */
+  trail: string[];
+  /** Selections of a multiple choice not yet confirmed. */
+  picking?: string[];
+  /** After an edit from the review card, go back to the review instead of onwards. */
+  returnToReview?: boolean;
+  /** Increases with every question sent; a button carries it so an old button can be recognised. */
+  seq: number;
+}
+
+export type FlowInput =
+  | { type: 'text'; text: string }
+  | { type: 'button'; seq: number; value: string }
+  | { type: 'media'; media: MediaAnswer }
+  | { type: 'location'; latitude: number; longitude: number };
+
+export interface OutChoice {
+  label: string;
+  /** Short ASCII payload (≤ 64 bytes on Telegram). */
+  data: string;
+}
+
+export interface OutMessage {
+  text: string;
+  /** Rows of choices. Numbered in display order, row by row, for channels without buttons. */
+  choices?: OutChoice[][];
+  /** A multiple choice: the channel tells the reader that several may be picked. */
+  multi?: boolean;
+  /** Question sequence this message asks, so the channel can close it once it is answered. */
+  questionSeq?: number;
+}
+
+export type Effect =
+  | { type: 'say'; message: OutMessage }
+  /** The question with this seq has been answered: show the answer, drop its buttons. */
+  | { type: 'answered'; seq: number; answerText: string }
+  /** Re-draw the question with this seq in place (a multiple choice after a toggle). */
+  | { type: 'replace'; seq: number; message: OutMessage };
+
+export interface StepResult {
+  session: FlowSession;
+  effects: Effect[];
+  outcome: 'continue' | 'submitted';
+}
