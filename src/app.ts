@@ -103,7 +103,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const http: FastifyInstance = Fastify({
     loggerInstance: log as unknown as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: true,
   });
   http.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
@@ -117,7 +116,19 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   if (config.LOCAL_CHAT) registerLocalChat(http, { store, dispatcher, adminToken: config.ADMIN_TOKEN });
 
-  const ctx: AppContext = { config, http, store, conversation, dispatcher, outbox, channels, log, clock, schedule, hooks };
+  const ctx: AppContext = {
+    config,
+    http,
+    store,
+    conversation,
+    dispatcher,
+    outbox,
+    channels,
+    log,
+    clock,
+    schedule,
+    hooks,
+  };
   await setupScheduler(ctx);
   await setupFeedback(ctx);
   await setupTelegram(ctx);

@@ -28,7 +28,10 @@ export interface CliCommand {
   usage: string;
   summary: string;
   options?: ParseArgsConfig['options'];
-  run(ctx: CliContext, args: { values: Record<string, unknown>; positionals: string[] }): Promise<number> | number;
+  run(
+    ctx: CliContext,
+    args: { values: Record<string, unknown>; positionals: string[] },
+  ): Promise<number> | number;
 }
 
 function iso(ms: number | null): string | null {
@@ -83,13 +86,19 @@ const commands: CliCommand[] = [
             if (!p.active) throw new CliError(`Cán bộ "${code}" không còn trong danh sách hiện hành.`);
             return p;
           });
-      if (people.length === 0) throw new CliError('Chưa chọn ai. Cách dùng: namtinhhinh invite CB01 [CB02…] | --all');
+      if (people.length === 0)
+        throw new CliError('Chưa chọn ai. Cách dùng: namtinhhinh invite CB01 [CB02…] | --all');
       const bot = ctx.config.TELEGRAM_BOT_USERNAME;
       const now = Date.now();
       const invites = store.transaction(() =>
         people.map((p) => {
           const code = store.createInvite(p.id, now);
-          return { person: p.code, name: p.fullName, code, link: bot ? `https://t.me/${bot}?start=${code}` : null };
+          return {
+            person: p.code,
+            name: p.fullName,
+            code,
+            link: bot ? `https://t.me/${bot}?start=${code}` : null,
+          };
         }),
       );
       if (values.json) {
@@ -122,7 +131,9 @@ const commands: CliCommand[] = [
       if (values.json) ctx.out(JSON.stringify(list, null, 2));
       else
         for (const r of list)
-          ctx.out(`${r.id}\t${r.person}\t${r.kind}\t${r.status}${r.late ? ' (muộn)' : ''}\t${r.periodEnd}\t${r.unit}`);
+          ctx.out(
+            `${r.id}\t${r.person}\t${r.kind}\t${r.status}${r.late ? ' (muộn)' : ''}\t${r.periodEnd}\t${r.unit}`,
+          );
       return 0;
     },
   },
@@ -150,6 +161,10 @@ function helpText(): string {
   return lines.join('\n');
 }
 
+// The bin script is the process entry; passing its environment in keeps tests free to give their own.
+// eslint-disable-next-line no-restricted-syntax
+const processEnv = process.env;
+
 export async function main(
   argv: string[],
   io: { out?: (s: string) => void; err?: (s: string) => void; env?: Record<string, string | undefined> } = {},
@@ -174,8 +189,13 @@ export async function main(
   }
   let db: Db | undefined;
   try {
-    const config = loadConfig(io.env ?? process.env);
-    const parsed = parseArgs({ args: rest, options: cmd.options ?? {}, allowPositionals: true, strict: true });
+    const config = loadConfig(io.env ?? processEnv);
+    const parsed = parseArgs({
+      args: rest,
+      options: cmd.options ?? {},
+      allowPositionals: true,
+      strict: true,
+    });
     const ctx: CliContext = {
       config,
       db: () => (db ??= openDb(config.DATABASE_PATH)),

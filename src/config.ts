@@ -34,14 +34,15 @@ export const ConfigSchema = z.object({
   ZALO_API_BASE: z.url().default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: z.url().default('https://oauth.zaloapp.com'),
   ADMIN_TOKEN: optionalString,
-  DEMO: flag(false),
+  /** Unset: on for a local try-out (no PUBLIC_URL), off for a public service. */
+  DEMO: z.enum(['0', '1', 'true', 'false', '']).optional(),
   LOCAL_CHAT: flag(true),
   SCHEDULER: flag(true),
   SCHEDULE_FILE: optionalString,
   SESSION_IDLE_HOURS: z.coerce.number().positive().default(48),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'DEMO'> & { DEMO: boolean };
 
 export class ConfigError extends Error {}
 
@@ -51,12 +52,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Cấu hình không hợp lệ — ${lines.join('; ')}`);
   }
-  const c = parsed.data;
+  const raw = parsed.data;
+  const demo =
+    raw.DEMO === undefined || raw.DEMO === '' ? !raw.PUBLIC_URL : raw.DEMO === '1' || raw.DEMO === 'true';
+  const c: Config = { ...raw, DEMO: demo };
   if (c.PUBLIC_URL && c.LOCAL_CHAT && !c.ADMIN_TOKEN) {
-    throw new ConfigError('PUBLIC_URL đã đặt: cần ADMIN_TOKEN để bảo vệ trang chat thử (hoặc đặt LOCAL_CHAT=0).');
+    throw new ConfigError(
+      'PUBLIC_URL đã đặt: cần ADMIN_TOKEN để bảo vệ trang chat thử (hoặc đặt LOCAL_CHAT=0).',
+    );
   }
   if (c.PUBLIC_URL && c.TELEGRAM_BOT_TOKEN && !c.TELEGRAM_WEBHOOK_SECRET) {
-    throw new ConfigError('PUBLIC_URL và TELEGRAM_BOT_TOKEN đã đặt: cần TELEGRAM_WEBHOOK_SECRET cho webhook.');
+    throw new ConfigError(
+      'PUBLIC_URL và TELEGRAM_BOT_TOKEN đã đặt: cần TELEGRAM_WEBHOOK_SECRET cho webhook.',
+    );
   }
   return c;
 }

@@ -54,7 +54,13 @@ export interface OutboxRow {
 /** How a delivery attempt ended, split by cause so the sender knows whether to retry. */
 export type SendResult =
   | { ok: true; platformMessageId?: string }
-  | { ok: false; kind: 'retry'; error: string; retryAfterMs?: number; /** the whole channel must pause */ global?: boolean }
+  | {
+      ok: false;
+      kind: 'retry';
+      error: string;
+      retryAfterMs?: number;
+      /** the whole channel must pause */ global?: boolean;
+    }
   | { ok: false; kind: 'unreachable'; error: string }
   | { ok: false; kind: 'migrated'; newChatId: string }
   | { ok: false; kind: 'permanent'; error: string };

@@ -58,7 +58,13 @@ export class Conversation {
 
   /** Handles one inbound; must be called inside a transaction. */
   handle(inbound: Inbound, now: number): void {
-    const account = this.store.touchAccount(inbound.channel, inbound.senderId, inbound.chatId, inbound.senderName, now);
+    const account = this.store.touchAccount(
+      inbound.channel,
+      inbound.senderId,
+      inbound.chatId,
+      inbound.senderName,
+      now,
+    );
     const turn = this.makeTurn(inbound, account, now);
 
     if (account.blockedAt !== null) {
@@ -100,7 +106,7 @@ export class Conversation {
 
   private makeTurn(inbound: Inbound, account: AccountRow, now: number): Turn {
     const store = this.store;
-    const conv = this;
+    const apply = this.apply.bind(this);
     let roles: Set<Role> | undefined;
     const raw = store.session(account.id);
     let session: SessionState | null = null;
@@ -127,7 +133,7 @@ export class Conversation {
         const result = start(def, ctx);
         const state: SessionState = { ...result.session, meta: { ...meta, runId } };
         turn.session = state;
-        conv.apply(turn, state, result.effects, result.outcome);
+        apply(turn, state, result.effects, result.outcome);
       },
       roles() {
         if (!roles) roles = new Set(turn.person ? store.assignments(turn.person.id).map((a) => a.role) : []);
@@ -159,7 +165,10 @@ export class Conversation {
     const ref = (seq: number) => `q:${turn.account.id}:${runId}:${seq}`;
     for (const e of effects) {
       if (e.type === 'say') {
-        turn.reply(e.message, e.message.questionSeq !== undefined ? { ref: ref(e.message.questionSeq) } : undefined);
+        turn.reply(
+          e.message,
+          e.message.questionSeq !== undefined ? { ref: ref(e.message.questionSeq) } : undefined,
+        );
       } else if (e.type === 'answered') {
         const question = this.questionText(ref(e.seq));
         if (question !== null)

@@ -81,7 +81,10 @@ export class Dispatcher {
           this.store.deadLetter(`inbound:${inbound.channel}`, inbound.updateId, message, inbound, now);
           this.store.claimUpdate(inbound.channel, inbound.updateId, now);
         });
-        this.log.warn({ channel: inbound.channel, updateId: inbound.updateId }, 'inbound set aside as dead letter');
+        this.log.warn(
+          { channel: inbound.channel, updateId: inbound.updateId },
+          'inbound set aside as dead letter',
+        );
         return 'dead_letter';
       }
       throw new DispatchError(message, attempts);
@@ -90,7 +93,13 @@ export class Dispatcher {
 
   private applyReachability(inbound: Inbound, now: number): void {
     if (inbound.content.kind !== 'reachability') return;
-    const account = this.store.touchAccount(inbound.channel, inbound.senderId, inbound.chatId, undefined, now);
+    const account = this.store.touchAccount(
+      inbound.channel,
+      inbound.senderId,
+      inbound.chatId,
+      undefined,
+      now,
+    );
     if (!inbound.content.reachable) {
       this.store.markUnreachable(account.id, 'blocked', now);
       this.store.cancelPendingForChat(inbound.channel, inbound.chatId, 'người dùng đã chặn bot');

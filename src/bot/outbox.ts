@@ -166,7 +166,8 @@ export class OutboxSender {
           return;
         }
         const backoff =
-          result.retryAfterMs ?? Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 12)) * (0.75 + Math.random() / 2);
+          result.retryAfterMs ??
+          Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 12)) * (0.75 + Math.random() / 2);
         const until = now + backoff;
         this.store.markRetry(row.id, result.error, until);
         if (result.retryAfterMs !== undefined) {

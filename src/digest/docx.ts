@@ -217,7 +217,8 @@ function mediaNote(m: MediaRef): string {
 
 function contributionLines(items: readonly Contribution[]): Paragraph[] {
   return items.map((c) => {
-    const content = c.text !== null ? `“${c.text.replace(/\s*\n\s*/g, ' ')}”` : c.media ? mediaNote(c.media) : '';
+    const content =
+      c.text !== null ? `“${c.text.replace(/\s*\n\s*/g, ' ')}”` : c.media ? mediaNote(c.media) : '';
     return body(`- ${c.areaName}: ${content}`);
   });
 }
@@ -335,9 +336,15 @@ function sectionIII(d: Digest): Paragraph[] {
   const lines: Paragraph[] = [];
   for (const u of d.urgent) {
     const when = `${formatTime(u.submittedAt)} ngày ${formatDate(u.submittedAt)}`;
-    const what = u.description ? `: “${u.description.replace(/\s*\n\s*/g, ' ')}”` : u.media ? `: ${mediaNote(u.media)}` : '';
+    const what = u.description
+      ? `: “${u.description.replace(/\s*\n\s*/g, ' ')}”`
+      : u.media
+        ? `: ${mediaNote(u.media)}`
+        : '';
     lines.push(
-      body(`- ${u.areaName}, ${when}, báo cáo đột xuất${what} (${u.acknowledged ? 'đã tiếp nhận' : 'chưa tiếp nhận'}).`),
+      body(
+        `- ${u.areaName}, ${when}, báo cáo đột xuất${what} (${u.acknowledged ? 'đã tiếp nhận' : 'chưa tiếp nhận'}).`,
+      ),
     );
   }
   for (const a of d.areas) {
@@ -345,10 +352,13 @@ function sectionIII(d: Digest): Paragraph[] {
   }
   for (const h of d.hotSpots) {
     lines.push(
-      body(`- ${h.areaName}: có dấu hiệu tụ tập đông người, khiếu kiện đông người hoặc việc có thể thành điểm nóng.`),
+      body(
+        `- ${h.areaName}: có dấu hiệu tụ tập đông người, khiếu kiện đông người hoặc việc có thể thành điểm nóng.`,
+      ),
     );
   }
-  for (const c of d.cases.items) if (c.kind !== 'phan_anh' && (c.open || c.resolvedInPeriod)) lines.push(caseLine(c));
+  for (const c of d.cases.items)
+    if (c.kind !== 'phan_anh' && (c.open || c.resolvedInPeriod)) lines.push(caseLine(c));
   return lines.length > 0 ? [...out, ...lines] : [...out, noneParagraph()];
 }
 
@@ -362,7 +372,9 @@ function sectionIV(d: Digest, inPeriod: string): Paragraph[] {
     if (c.away > 0) extra.push(`${c.away} vắng`);
     if (c.missing > 0) extra.push(`${c.missing} chưa báo cáo`);
     const unreachable =
-      d.unreachable.length > 0 ? ` Có ${d.unreachable.length} đồng chí chưa liên lạc được qua kênh nhắn tin.` : '';
+      d.unreachable.length > 0
+        ? ` Có ${d.unreachable.length} đồng chí chưa liên lạc được qua kênh nhắn tin.`
+        : '';
     lines.push(
       body(
         `Duy trì chế độ báo cáo nhanh hằng tuần của cán bộ phụ trách, theo dõi, nắm địa bàn: ${inPeriod} ` +
@@ -384,8 +396,7 @@ function sectionV(d: Digest): Paragraph[] {
 
 /** Left for the compiler: a machine cannot judge strengths and causes (brief §5.2). */
 function periodicSections(): Paragraph[] {
-  const placeholder = (): Paragraph =>
-    body([run('(Người tổng hợp bổ sung.)', { italics: true })]);
+  const placeholder = (): Paragraph => body([run('(Người tổng hợp bổ sung.)', { italics: true })]);
   return [
     heading('VI. ĐÁNH GIÁ CHUNG'),
     heading('1. Ưu điểm'),
@@ -409,7 +420,9 @@ export async function renderReportDocx(
   const [from, to] = rangeParts(d.period);
   const noun = periodNoun(d.kind, d.period);
   const weekly = d.kind === 'weekly';
-  const periodPhrase = weekly ? `tuần từ ngày ${from} đến ngày ${to}` : `${noun}, từ ngày ${from} đến ngày ${to}`;
+  const periodPhrase = weekly
+    ? `tuần từ ngày ${from} đến ngày ${to}`
+    : `${noun}, từ ngày ${from} đến ngày ${to}`;
   const inPeriod = weekly ? 'trong tuần' : 'trong kỳ';
   const prev = previousNoun(d.kind);
 
@@ -422,7 +435,9 @@ export async function renderReportDocx(
       centre([run(formatDocNumber(t, opts.number))]),
     ],
     [
-      centre([run(upper(t.titleRight), { bold: true, size: PT(15), underline: { type: UnderlineType.SINGLE } })]),
+      centre([
+        run(upper(t.titleRight), { bold: true, size: PT(15), underline: { type: UnderlineType.SINGLE } }),
+      ]),
       centre([run('')]),
       centre([run(formatFormalDate(opts.issuedAt, t.place), { italics: true })]),
     ],
@@ -446,10 +461,22 @@ export async function renderReportDocx(
   const opening = body(`${t.planReference}, ${t.issuingBodyInText} báo cáo như sau:`);
 
   const recipients = [
-    para([run('Nơi nhận:', { bold: true, italics: true, size: PT(12), underline: { type: UnderlineType.SINGLE } })], {
-      spacing: { before: 0, after: 0 },
-    }),
-    ...t.recipients.map((r) => para([run(`- ${r},`, { size: PT(11) })], { spacing: { before: 0, after: 0 } })),
+    para(
+      [
+        run('Nơi nhận:', {
+          bold: true,
+          italics: true,
+          size: PT(12),
+          underline: { type: UnderlineType.SINGLE },
+        }),
+      ],
+      {
+        spacing: { before: 0, after: 0 },
+      },
+    ),
+    ...t.recipients.map((r) =>
+      para([run(`- ${r},`, { size: PT(11) })], { spacing: { before: 0, after: 0 } }),
+    ),
     para([run('- Lưu VT.', { size: PT(11) })], { spacing: { before: 0, after: 0 } }),
   ];
   const signature = [

@@ -5,13 +5,7 @@
  */
 import { formatRange, toLocal, type Period } from '../domain/calendar.js';
 import { NOTHING_NOTABLE, TOPICS } from '../domain/topics.js';
-import {
-  W1_OPTIONS,
-  W2_OPTIONS,
-  W5A_OPTIONS,
-  W5C_OPTIONS,
-  W7_OPTIONS,
-} from '../flows/defs/weeklyReport.js';
+import { W1_OPTIONS, W2_OPTIONS, W5A_OPTIONS, W5C_OPTIONS, W7_OPTIONS } from '../flows/defs/weeklyReport.js';
 import type { Option } from '../flows/types.js';
 
 type DigestKind = 'weekly' | 'monthly' | 'quarterly' | 'half_year' | 'year';
@@ -21,12 +15,7 @@ export type W2Key = 'phan_khoi' | 'binh_thuong' | 'ban_khoan' | 'buc_xuc';
 export type W5cKey = 'chi_hoi' | 'truong_khu_pho' | 'ubnd' | 'cong_an' | 'chua_chuyen';
 export type W7Key = 'da_giai_quyet' | 'dang_giai_quyet' | 'chua_chuyen_bien' | 'phuc_tap_hon';
 export type CaseStatusKey =
-  | 'moi'
-  | 'da_tiep_nhan'
-  | 'dang_xu_ly'
-  | 'da_chuyen'
-  | 'da_giai_quyet'
-  | 'khong_thuoc_pham_vi';
+  'moi' | 'da_tiep_nhan' | 'dang_xu_ly' | 'da_chuyen' | 'da_giai_quyet' | 'khong_thuoc_pham_vi';
 
 /** Best to worst: the order in which "worst wins". */
 export const W1_KEYS: readonly W1Key[] = ['on_dinh', 'can_theo_doi', 'phuc_tap'];
@@ -34,7 +23,12 @@ export const W1_KEYS: readonly W1Key[] = ['on_dinh', 'can_theo_doi', 'phuc_tap']
 export const W2_KEYS: readonly W2Key[] = ['phan_khoi', 'binh_thuong', 'ban_khoan', 'buc_xuc'];
 export const W5C_KEYS: readonly W5cKey[] = ['chi_hoi', 'truong_khu_pho', 'ubnd', 'cong_an', 'chua_chuyen'];
 /** Best to worst. */
-export const W7_KEYS: readonly W7Key[] = ['da_giai_quyet', 'dang_giai_quyet', 'chua_chuyen_bien', 'phuc_tap_hon'];
+export const W7_KEYS: readonly W7Key[] = [
+  'da_giai_quyet',
+  'dang_giai_quyet',
+  'chua_chuyen_bien',
+  'phuc_tap_hon',
+];
 
 export const CASE_STATUS_KEYS: readonly CaseStatusKey[] = [
   'moi',
@@ -73,7 +67,11 @@ const W5C_MAP = toMap(W5C_OPTIONS);
 const W7_MAP = toMap(W7_OPTIONS);
 const TOPIC_MAP = toMap([...TOPICS, NOTHING_NOTABLE]);
 
-export const W1_EMOJI: Readonly<Record<W1Key, string>> = { on_dinh: '🟢', can_theo_doi: '🟡', phuc_tap: '🔴' };
+export const W1_EMOJI: Readonly<Record<W1Key, string>> = {
+  on_dinh: '🟢',
+  can_theo_doi: '🟡',
+  phuc_tap: '🔴',
+};
 
 /** Lower-case phrases for running text: "🟢 ổn định", "🔴 có vụ việc phức tạp". */
 export const W1_PHRASES: Readonly<Record<W1Key, string>> = {

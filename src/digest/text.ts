@@ -19,7 +19,15 @@ import {
   previousNoun,
   topicShort,
 } from './labels.js';
-import type { CadreRef, CadreWithAreas, CaseItem, Contribution, Digest, HotReason, MediaRef } from './model.js';
+import type {
+  CadreRef,
+  CadreWithAreas,
+  CaseItem,
+  Contribution,
+  Digest,
+  HotReason,
+  MediaRef,
+} from './model.js';
 
 export type Audience = 'leader' | 'network';
 
@@ -130,7 +138,7 @@ function generalLine(d: Digest, leader: boolean): string {
       .reverse()
       .filter((k) => s.counts[k] > 0)
       .map((k) => `${W1_EMOJI[k]} ${s.counts[k]}`);
-    status = `${W1_EMOJI[s.worst]} ${W1_PHRASES[s.worst]} (${parts.join(', ')})`;
+    status = `${W1_EMOJI[s.worst]} ${W1_PHRASES[s.worst]} – ${parts.join(', ')}`;
   }
 
   const c = d.coverage;
@@ -151,7 +159,8 @@ function lowerFirst(s: string): string {
 function moodLine(d: Digest): string {
   const m = d.mood;
   if (m.total === 0 || m.dominant === null) return '• Tâm trạng: chưa có thông tin';
-  const about = (k: string): string => (m.concern && m.concern.mood === k ? ` về ${topicShort(m.concern.topic)}` : '');
+  const about = (k: string): string =>
+    m.concern && m.concern.mood === k ? ` về ${topicShort(m.concern.topic)}` : '';
   let text: string;
   if (m.majority) {
     const dominant = m.dominant;
@@ -219,8 +228,9 @@ function caseLine(d: Digest, leader: boolean): string {
   if (cs.new > 0) counts.push(`${cs.new} mới`);
   if (resolved) counts.push(resolved);
   const shown = open.slice(0, MAX_CASES).map((c) => {
-    // The network never sees a title: "tranh chấp đất hộ B" can point at a family.
-    const name = leader ? truncate(c.title, 60) : topicShort(c.topic);
+    // The network never sees a title: "tranh chấp đất hộ B" can point at a family. Nor does
+    // anyone see an anonymous sender's case by its title in a digest (brief §4.6).
+    const name = !leader ? topicShort(c.topic) : c.anonymous ? `${topicShort(c.topic)} (ẩn danh)` : truncate(c.title, 60);
     return `${name} – ${caseStatus(c)}${c.overdue ? ' (quá hạn)' : ''}`;
   });
   const more = open.length > MAX_CASES ? `; +${open.length - MAX_CASES} việc khác` : '';

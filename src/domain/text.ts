@@ -27,6 +27,7 @@ export function commandKey(text: string): string {
 export function cleanText(text: string): string {
   return nfc(text)
     .replace(/\r\n?/g, '\n')
+    // eslint-disable-next-line no-control-regex -- removing control characters is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
     .trim();
 }

@@ -18,7 +18,11 @@ export const TOPICS: Option[] = [
   { key: 'khac', label: 'Khác' },
 ];
 
-export const NOTHING_NOTABLE: Option = { key: 'khong_noi_bat', label: 'Không có gì nổi bật', exclusive: true };
+export const NOTHING_NOTABLE: Option = {
+  key: 'khong_noi_bat',
+  label: 'Không có gì nổi bật',
+  exclusive: true,
+};
 
 export function topicLabel(key: string): string {
   return [...TOPICS, NOTHING_NOTABLE].find((t) => t.key === key)?.label ?? key;

@@ -43,7 +43,8 @@ export function applicableInstances(def: FlowDef, s: Pick<FlowSession, 'ctx' | '
   for (const q of def.questions) {
     if (q.when && !holds(q.when, s.answers, s.ctx)) continue;
     if (q.repeatFor) {
-      for (const item of s.ctx.lists[q.repeatFor] ?? []) out.push({ id: `${q.key}.${item.key}`, question: q, item });
+      for (const item of s.ctx.lists[q.repeatFor] ?? [])
+        out.push({ id: `${q.key}.${item.key}`, question: q, item });
     } else {
       if (q.optionsFrom && (s.ctx.lists[q.optionsFrom] ?? []).length === 0) continue;
       out.push({ id: q.key, question: q });
@@ -184,7 +185,8 @@ function back(def: FlowDef, s: FlowSession): StepResult {
     return ask(def, s, []);
   }
   const prev = s.trail.pop();
-  if (prev === undefined) return ask(def, s, [{ type: 'say', message: { text: 'Đây là câu hỏi đầu tiên.' } }]);
+  if (prev === undefined)
+    return ask(def, s, [{ type: 'say', message: { text: 'Đây là câu hỏi đầu tiên.' } }]);
   s.cursor = prev;
   return ask(def, s, []);
 }
@@ -234,7 +236,8 @@ function onReview(def: FlowDef, s: FlowSession, input: FlowInput, nav: Nav): Ste
   const wantsMore =
     more !== undefined &&
     !s.ctx.flags[more.flag] &&
-    ((input.type === 'button' && input.value === 'more') || (f !== '' && (f === '3' || fold(more.label) === f)));
+    ((input.type === 'button' && input.value === 'more') ||
+      (f !== '' && (f === '3' || fold(more.label) === f)));
   if (wantsMore) {
     s.ctx.flags[more.flag] = true;
     s.returnToReview = true;
@@ -249,13 +252,19 @@ function onReview(def: FlowDef, s: FlowSession, input: FlowInput, nav: Nav): Ste
       return ask(def, s, [{ type: 'say', message: { text: 'Còn câu hỏi bắt buộc chưa trả lời:' } }]);
     }
     s.cursor = null;
-    return { session: s, effects: [{ type: 'answered', seq: s.seq, answerText: '✅ Đã gửi' }], outcome: 'submitted' };
+    return {
+      session: s,
+      effects: [{ type: 'answered', seq: s.seq, answerText: '✅ Đã gửi' }],
+      outcome: 'submitted',
+    };
   }
   if (wantsEdit) {
     s.cursor = EDIT;
     return ask(def, s, [{ type: 'answered', seq: s.seq, answerText: 'Sửa' }]);
   }
-  return ask(def, s, [{ type: 'say', message: { text: `Đồng chí bấm "${NAV.submit}" hoặc "${NAV.edit}" ạ.` } }]);
+  return ask(def, s, [
+    { type: 'say', message: { text: `Đồng chí bấm "${NAV.submit}" hoặc "${NAV.edit}" ạ.` } },
+  ]);
 }
 
 function onEditMenu(def: FlowDef, s: FlowSession, input: FlowInput): StepResult {
@@ -351,7 +360,8 @@ function parseAnswer(inst: Instance, s: FlowSession, input: FlowInput, nav: Nav)
         return { value: { type: 'location', latitude: input.latitude, longitude: input.longitude } };
       if (input.type === 'text' && cleanText(input.text) !== '') {
         const text = cleanText(input.text);
-        if (charLength(text) > (q.maxLength ?? 500)) return { retry: 'Địa chỉ dài quá, đồng chí ghi ngắn lại ạ.' };
+        if (charLength(text) > (q.maxLength ?? 500))
+          return { retry: 'Địa chỉ dài quá, đồng chí ghi ngắn lại ạ.' };
         return { value: text };
       }
       return { retry: 'Đồng chí gửi vị trí hoặc gõ địa chỉ ạ.' };
@@ -363,7 +373,9 @@ function parseMulti(q: Question, s: FlowSession, input: FlowInput, nav: Nav, req
   const picked = new Set(s.picking ?? []);
   const finish = (keys: string[]): Parsed => {
     if (keys.length === 0)
-      return required ? { retry: `Đồng chí chọn ít nhất một ý rồi bấm "${NAV.done}" ạ.` } : { value: undefined };
+      return required
+        ? { retry: `Đồng chí chọn ít nhất một ý rồi bấm "${NAV.done}" ạ.` }
+        : { value: undefined };
     return { value: opts.filter((o) => keys.includes(o.key)).map((o) => o.key) };
   };
   const toggle = (o: Option) => {
@@ -392,7 +404,10 @@ function parseMulti(q: Question, s: FlowSession, input: FlowInput, nav: Nav, req
   const chosen: Option[] = [];
   for (const part of parts) {
     const o = matchOption(part, opts);
-    if (!o) return { retry: `Không hiểu lựa chọn "${part.trim().slice(0, 40)}". Đồng chí gõ số thứ tự, ví dụ: 1 3 ạ.` };
+    if (!o)
+      return {
+        retry: `Không hiểu lựa chọn "${part.trim().slice(0, 40)}". Đồng chí gõ số thứ tự, ví dụ: 1 3 ạ.`,
+      };
     if (!chosen.includes(o)) chosen.push(o);
   }
   const exclusive = chosen.find((o) => o.exclusive);
@@ -414,7 +429,10 @@ function ask(def: FlowDef, s: FlowSession, effects: Effect[], redraw = false): S
   return { session: s, effects, outcome: 'continue' };
 }
 
-const btn = (s: FlowSession, label: string, value: string): OutChoice => ({ label, data: `f:${s.seq}:${value}` });
+const btn = (s: FlowSession, label: string, value: string): OutChoice => ({
+  label,
+  data: `f:${s.seq}:${value}`,
+});
 
 function rows(choices: OutChoice[], columns: number): OutChoice[][] {
   const out: OutChoice[][] = [];
@@ -426,7 +444,10 @@ function render(def: FlowDef, s: FlowSession): OutMessage {
   if (s.cursor === REVIEW) {
     const lines = applicableInstances(def, s)
       .filter((i) => s.answers[i.id] !== undefined)
-      .map((i) => `• ${fill(i.question.label, s.ctx, i.item)}: ${answerText(i.question, s.answers[i.id], s.ctx)}`);
+      .map(
+        (i) =>
+          `• ${fill(i.question.label, s.ctx, i.item)}: ${answerText(i.question, s.answers[i.id], s.ctx)}`,
+      );
     const review = def.review!;
     const choices = [[btn(s, review.submitLabel, 'submit'), btn(s, review.editLabel, 'edit')]];
     if (review.more && !s.ctx.flags[review.more.flag]) choices.push([btn(s, review.more.label, 'more')]);
@@ -450,7 +471,8 @@ function render(def: FlowDef, s: FlowSession): OutMessage {
   const lines = [fill(q.prompt, s.ctx, inst.item)];
   if (q.hint) lines.push(fill(q.hint, s.ctx, inst.item));
   const current = s.answers[inst.id];
-  if (current !== undefined && s.picking === undefined) lines.push(`(Đang trả lời: ${answerText(q, current, s.ctx)})`);
+  if (current !== undefined && s.picking === undefined)
+    lines.push(`(Đang trả lời: ${answerText(q, current, s.ctx)})`);
   let choices: OutChoice[] = [];
   let multi = false;
   if (q.kind === 'multi') {
@@ -469,7 +491,13 @@ function render(def: FlowDef, s: FlowSession): OutMessage {
   return withNav(s, q, grid, lines, multi);
 }
 
-function withNav(s: FlowSession, _q: Question, grid: OutChoice[][], lines: string[], multi: boolean): OutMessage {
+function withNav(
+  s: FlowSession,
+  _q: Question,
+  grid: OutChoice[][],
+  lines: string[],
+  multi: boolean,
+): OutMessage {
   if (s.trail.length > 0) grid.push([btn(s, `◀ ${NAV.back}`, 'back')]);
   const message: OutMessage = { text: lines.join('\n'), questionSeq: s.seq };
   if (grid.length > 0) message.choices = grid;

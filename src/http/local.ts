@@ -10,7 +10,11 @@ import type { Store } from '../store/store.js';
 const PAGE = readFileSync(new URL('../../src/bot/local/page.html', import.meta.url), 'utf8');
 
 const SendBody = z.object({
-  user: z.string().min(1).max(80).regex(/^(person:[A-Za-z0-9_-]+|guest:[A-Za-z0-9_-]+)$/),
+  user: z
+    .string()
+    .min(1)
+    .max(80)
+    .regex(/^(person:[A-Za-z0-9_-]+|guest:[A-Za-z0-9_-]+)$/),
   id: z.string().max(80).optional(),
   text: z.string().max(20_000).optional(),
   button: z.string().max(64).optional(),
@@ -40,11 +44,14 @@ export function registerLocalChat(
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
 
   app.get('/local/api/people', async () =>
-    store.allPeople().filter((p) => p.active).map((p) => ({
-      code: p.code,
-      name: p.fullName,
-      roles: [...new Set(store.assignments(p.id).map((a) => a.role))],
-    })),
+    store
+      .allPeople()
+      .filter((p) => p.active)
+      .map((p) => ({
+        code: p.code,
+        name: p.fullName,
+        roles: [...new Set(store.assignments(p.id).map((a) => a.role))],
+      })),
   );
 
   app.post('/local/api/send', async (req, reply) => {

@@ -108,15 +108,21 @@ export class Store {
          ON CONFLICT(account_id) DO UPDATE SET flow_id = excluded.flow_id, flow_version = excluded.flow_version,
            state = excluded.state, status = excluded.status, version = sessions.version + 1, updated_at = excluded.updated_at`,
       ),
-      sessionStatus: p('UPDATE sessions SET status = ?, updated_at = ?, version = version + 1 WHERE account_id = ?'),
+      sessionStatus: p(
+        'UPDATE sessions SET status = ?, updated_at = ?, version = version + 1 WHERE account_id = ?',
+      ),
       personById: p('SELECT id, code, full_name, phone, active FROM people WHERE id = ?'),
       personByCode: p('SELECT id, code, full_name, phone, active FROM people WHERE code = ?'),
-      personByPhone: p('SELECT id, code, full_name, phone, active FROM people WHERE phone = ? AND active = 1'),
+      personByPhone: p(
+        'SELECT id, code, full_name, phone, active FROM people WHERE phone = ? AND active = 1',
+      ),
       assignmentsOf: p(
         `SELECT a.unit_id, a.role, u.name, u.path FROM assignments a JOIN units u ON u.id = a.unit_id
          WHERE a.person_id = ? AND a.to_at IS NULL ORDER BY u.path`,
       ),
-      reportFind: p('SELECT * FROM reports WHERE person_id = ? AND unit_id = ? AND kind = ? AND period_start = ?'),
+      reportFind: p(
+        'SELECT * FROM reports WHERE person_id = ? AND unit_id = ? AND kind = ? AND period_start = ?',
+      ),
       reportInsert: p(
         `INSERT INTO reports (person_id, unit_id, kind, period_start, period_end, status, late, flow_id, flow_version, account_id, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?)`,
@@ -180,12 +186,15 @@ export class Store {
   }
 
   deadLetters(): Array<{ source: string; ref: string; error: string; at: number }> {
-    return this.db.$client.prepare('SELECT source, ref, error, at FROM dead_letters ORDER BY id').all() as never;
+    return this.db.$client
+      .prepare('SELECT source, ref, error, at FROM dead_letters ORDER BY id')
+      .all() as never;
   }
 
   /** Forget dedupe keys older than the platforms can re-deliver (Telegram keeps updates ≤ 24 h). */
   pruneInbound(olderThan: number): number {
-    return this.db.$client.prepare('DELETE FROM inbound_updates WHERE received_at < ?').run(olderThan).changes;
+    return this.db.$client.prepare('DELETE FROM inbound_updates WHERE received_at < ?').run(olderThan)
+      .changes;
   }
 
   // ---- accounts and people -------------------------------------------------------------------
@@ -195,7 +204,9 @@ export class Store {
   }
 
   accountByUser(channel: ChannelName, platformUserId: string): AccountRow | undefined {
-    return rowToAccount(this.s.accountByUser!.get(channel, platformUserId) as Record<string, unknown> | undefined);
+    return rowToAccount(
+      this.s.accountByUser!.get(channel, platformUserId) as Record<string, unknown> | undefined,
+    );
   }
 
   /** The sender's account, created on first contact; any inbound proves the chat is reachable again. */
@@ -264,7 +275,9 @@ export class Store {
   }
 
   allPeople(): PersonRow[] {
-    return (this.db.$client.prepare('SELECT * FROM people ORDER BY code').all() as unknown[]).map((r) => toPerson(r)!);
+    return (this.db.$client.prepare('SELECT * FROM people ORDER BY code').all() as unknown[]).map((r) =>
+      toPerson(r)!,
+    );
   }
 
   /** Areas the person follows now, with the role they hold there. */
@@ -304,7 +317,8 @@ export class Store {
   ): { personId: number } | { error: 'unknown' | 'used' | 'expired' } {
     const row = this.db.$client
       .prepare('SELECT person_id, used_at, expires_at FROM invites WHERE code = ?')
-      .get(code.toUpperCase()) as { person_id: number; used_at: number | null; expires_at: number } | undefined;
+      .get(code.toUpperCase()) as
+      { person_id: number; used_at: number | null; expires_at: number } | undefined;
     if (!row) return { error: 'unknown' };
     if (row.used_at !== null) return { error: 'used' };
     if (row.expires_at < now) return { error: 'expired' };
@@ -428,16 +442,22 @@ export class Store {
     return this.report(reportId)!;
   }
 
-  reportRevisions(reportId: number): Array<{ revision: number; submittedAt: number; answers: Record<string, Answer> }> {
+  reportRevisions(
+    reportId: number,
+  ): Array<{ revision: number; submittedAt: number; answers: Record<string, Answer> }> {
     return (
       this.db.$client
-        .prepare('SELECT revision, submitted_at, answers FROM report_revisions WHERE report_id = ? ORDER BY revision')
+        .prepare(
+          'SELECT revision, submitted_at, answers FROM report_revisions WHERE report_id = ? ORDER BY revision',
+        )
         .all(reportId) as Array<{ revision: number; submitted_at: number; answers: string }>
     ).map((r) => ({ revision: r.revision, submittedAt: r.submitted_at, answers: JSON.parse(r.answers) }));
   }
 
   /** Every report with its answers and unit path, for `reports list --json` and exports. */
-  listReports(): Array<ReportRow & { personCode: string; unitPath: string; answers: Record<string, Answer> }> {
+  listReports(): Array<
+    ReportRow & { personCode: string; unitPath: string; answers: Record<string, Answer> }
+  > {
     const rows = this.db.$client
       .prepare(
         `SELECT r.*, p.code person_code, u.path unit_path FROM reports r
@@ -488,7 +508,9 @@ export class Store {
         'INSERT INTO case_events (case_id, at, status, note, actor_person_id, actor_account_id) VALUES (?, ?, ?, ?, ?, ?)',
       )
       .run(caseId, e.at, e.status, e.note ?? null, e.actorPersonId ?? null, e.actorAccountId ?? null);
-    this.db.$client.prepare('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?').run(e.status, e.at, caseId);
+    this.db.$client
+      .prepare('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?')
+      .run(e.status, e.at, caseId);
   }
 
   // ---- outbox --------------------------------------------------------------------------------
@@ -559,7 +581,9 @@ export class Store {
 
   markFailed(id: number, error: string, now: number): void {
     this.db.$client
-      .prepare(`UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1, sent_at = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1, sent_at = ? WHERE id = ?`,
+      )
       .run(error, now, id);
   }
 
@@ -574,21 +598,23 @@ export class Store {
 
   platformMessageIdOf(ref: string): string | null {
     const r = this.db.$client
-      .prepare(`SELECT platform_message_id FROM outbox WHERE ref = ? AND status = 'sent' ORDER BY id DESC LIMIT 1`)
+      .prepare(
+        `SELECT platform_message_id FROM outbox WHERE ref = ? AND status = 'sent' ORDER BY id DESC LIMIT 1`,
+      )
       .get(ref) as { platform_message_id: string | null } | undefined;
     return r?.platform_message_id ?? null;
   }
 
   outboxPayloadByRef(ref: string): OutboundMessage | undefined {
-    const r = this.db.$client.prepare('SELECT payload FROM outbox WHERE ref = ? ORDER BY id DESC LIMIT 1').get(ref) as
-      | { payload: string }
-      | undefined;
+    const r = this.db.$client
+      .prepare('SELECT payload FROM outbox WHERE ref = ? ORDER BY id DESC LIMIT 1')
+      .get(ref) as { payload: string } | undefined;
     return r ? (JSON.parse(r.payload) as OutboundMessage) : undefined;
   }
 
-  outboxRows(filter: { chatId?: string; afterId?: number; channel?: ChannelName } = {}): Array<
-    OutboxRow & { status: string; lastError: string | null; createdAt: number }
-  > {
+  outboxRows(
+    filter: { chatId?: string; afterId?: number; channel?: ChannelName } = {},
+  ): Array<OutboxRow & { status: string; lastError: string | null; createdAt: number }> {
     const rows = this.db.$client
       .prepare(
         `SELECT * FROM outbox WHERE (? IS NULL OR chat_id = ?) AND id > ? AND (? IS NULL OR channel = ?) ORDER BY id`,
@@ -610,18 +636,30 @@ export class Store {
 
   // ---- audit ---------------------------------------------------------------------------------
 
-  audit(action: string, p: { personId?: number; accountId?: number; subject?: string; data?: unknown }, now: number) {
+  audit(
+    action: string,
+    p: { personId?: number; accountId?: number; subject?: string; data?: unknown },
+    now: number,
+  ) {
     this.db.$client
       .prepare(
         'INSERT INTO audit_log (at, actor_person_id, actor_account_id, action, subject, data) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      .run(now, p.personId ?? null, p.accountId ?? null, action, p.subject ?? null, JSON.stringify(p.data ?? null));
+      .run(
+        now,
+        p.personId ?? null,
+        p.accountId ?? null,
+        action,
+        p.subject ?? null,
+        JSON.stringify(p.data ?? null),
+      );
   }
 
   // ---- kv ------------------------------------------------------------------------------------
 
   getKv<T>(key: string): T | undefined {
-    const r = this.db.$client.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
+    const r = this.db.$client.prepare('SELECT value FROM kv WHERE key = ?').get(key) as
+      { value: string } | undefined;
     return r ? (JSON.parse(r.value) as T) : undefined;
   }
 

@@ -89,7 +89,11 @@ export class TestChat {
     this.cursor = rows.length ? rows[rows.length - 1]!.id : 0;
   }
 
-  async sendContent(content: InboundContent, echo: string, updateId: string = randomUUID()): Promise<string[]> {
+  async sendContent(
+    content: InboundContent,
+    echo: string,
+    updateId: string = randomUUID(),
+  ): Promise<string[]> {
     this.log.push(`> ${echo}`);
     await this.h.app.dispatcher.dispatch({
       channel: 'local',
@@ -130,7 +134,10 @@ export class TestChat {
   shareContact(): Promise<string[]> {
     const code = this.user.replace(/^person:/, '');
     const person = this.h.app.store.personByCode(code);
-    return this.sendContent({ kind: 'contact', phone: person?.phone ?? '+84900000000', own: true }, '(chia sẻ số)');
+    return this.sendContent(
+      { kind: 'contact', phone: person?.phone ?? '+84900000000', own: true },
+      '(chia sẻ số)',
+    );
   }
 
   /** New outbound messages since the last read, rendered as transcript lines. */
@@ -170,7 +177,13 @@ export function render(p: OutboundMessage): string[] {
     case 'close':
       return [`~ ${p.text.split('\n').pop()}`];
     case 'redraw':
-      return [`~ (vẽ lại) ${(p.choices ?? []).flat().filter((c) => c.label.startsWith('✅')).map((c) => c.label).join(', ')}`];
+      return [
+        `~ (vẽ lại) ${(p.choices ?? [])
+          .flat()
+          .filter((c) => c.label.startsWith('✅'))
+          .map((c) => c.label)
+          .join(', ')}`,
+      ];
     case 'request_contact':
       return [`< ${p.text}`, '  [📱 Chia sẻ số điện thoại]'];
     case 'document':

@@ -122,7 +122,9 @@ export function weeklyFeature(conv: Conversation, opts: WeeklyOptions): Feature 
     }
     const areas = cadreAreas(turn);
     if (areas.length === 0) {
-      turn.reply({ text: 'Đồng chí chưa được phân công theo dõi địa bàn nào, nên chưa có báo cáo tuần phải gửi ạ.' });
+      turn.reply({
+        text: 'Đồng chí chưa được phân công theo dõi địa bàn nào, nên chưa có báo cáo tuần phải gửi ạ.',
+      });
       return;
     }
     if (turn.session && WEEKLY_FLOWS.has(turn.session.flowId)) {

@@ -91,8 +91,17 @@ export const weeklyReport: FlowDef = {
       label: 'Ý kiến của bà con',
       prompt: 'Đồng chí ghi hoặc nói ngắn gọn ý kiến của bà con 🎤',
       maxLength: 2000,
-      when: { not: { all: [{ answer: 'W3', in: ['khong_noi_bat'] }, { answer: 'W1', in: ['on_dinh'] }] } },
-      required: { any: [{ not: { answer: 'W1', in: ['on_dinh'] } }, { answer: 'W2', in: ['ban_khoan', 'buc_xuc'] }] },
+      when: {
+        not: {
+          all: [
+            { answer: 'W3', in: ['khong_noi_bat'] },
+            { answer: 'W1', in: ['on_dinh'] },
+          ],
+        },
+      },
+      required: {
+        any: [{ not: { answer: 'W1', in: ['on_dinh'] } }, { answer: 'W2', in: ['ban_khoan', 'buc_xuc'] }],
+      },
     },
     {
       key: 'W5',
