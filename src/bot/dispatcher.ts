@@ -42,8 +42,24 @@ export class KeyedLock {
   }
 }
 
+interface Pending {
+  inbound: Inbound;
+  resolve(outcome: DispatchOutcome): void;
+  reject(err: unknown): void;
+}
+
+/** Inbounds handled together in one commit at most; bounds the latency a batch adds. */
+const MAX_BATCH = 64;
+
+/**
+ * Group commit: inbounds that arrive in the same turn of the event loop are handled in ONE
+ * transaction (each inside its own savepoint, so one failing update rolls back alone) and made
+ * durable by a single fsync. Every caller is answered only after that commit.
+ */
 export class Dispatcher {
   private readonly lock = new KeyedLock();
+  private queue: Pending[] = [];
+  private scheduled = false;
 
   constructor(
     private readonly store: Store,
@@ -53,41 +69,72 @@ export class Dispatcher {
   ) {}
 
   dispatch(inbound: Inbound): Promise<DispatchOutcome> {
-    return this.lock.run(`${inbound.channel}:${inbound.senderId}`, () => this.dispatchNow(inbound));
+    return this.lock.run(
+      `${inbound.channel}:${inbound.senderId}`,
+      () =>
+        new Promise<DispatchOutcome>((resolve, reject) => {
+          this.queue.push({ inbound, resolve, reject });
+          if (!this.scheduled) {
+            this.scheduled = true;
+            setImmediate(() => this.flush());
+          }
+        }),
+    );
   }
 
-  private dispatchNow(inbound: Inbound): DispatchOutcome {
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue.splice(0, MAX_BATCH);
+    if (this.queue.length > 0) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
     const now = this.clock();
+    const results: Array<DispatchOutcome | DispatchError> = [];
     try {
-      const outcome = this.store.transaction((): DispatchOutcome => {
+      this.store.transaction(() => {
+        for (const item of batch) results.push(this.handleOne(item.inbound, now));
+      });
+    } catch (err) {
+      // The commit itself failed (disk full, I/O error): nothing of the batch is durable.
+      this.log.error({ err }, 'inbound batch commit failed');
+      for (const item of batch) item.reject(new DispatchError('commit failed', 0));
+      return;
+    }
+    if (results.some((r) => r === 'processed')) this.store.onOutboxWrite();
+    batch.forEach((item, i) => {
+      const r = results[i]!;
+      if (r instanceof DispatchError) item.reject(r);
+      else item.resolve(r);
+    });
+  }
+
+  /** Runs inside the batch transaction; its own savepoint keeps a failure from touching the others. */
+  private handleOne(inbound: Inbound, now: number): DispatchOutcome | DispatchError {
+    try {
+      return this.store.transaction((): DispatchOutcome => {
         if (!this.store.claimUpdate(inbound.channel, inbound.updateId, now)) return 'duplicate';
         if (inbound.content.kind === 'reachability') this.applyReachability(inbound, now);
         else this.conversation.handle(inbound, now);
         return 'processed';
       });
-      if (outcome === 'processed') this.store.onOutboxWrite();
-      return outcome;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const attempts = this.store.transaction(() =>
-        this.store.recordInboundFailure(inbound.channel, inbound.updateId, message, now),
-      );
+      const attempts = this.store.recordInboundFailure(inbound.channel, inbound.updateId, message, now);
       this.log.error(
         { err, channel: inbound.channel, updateId: inbound.updateId, attempts },
         'inbound handling failed',
       );
       if (attempts >= MAX_INBOUND_ATTEMPTS) {
-        this.store.transaction(() => {
-          this.store.deadLetter(`inbound:${inbound.channel}`, inbound.updateId, message, inbound, now);
-          this.store.claimUpdate(inbound.channel, inbound.updateId, now);
-        });
+        this.store.deadLetter(`inbound:${inbound.channel}`, inbound.updateId, message, inbound, now);
+        this.store.claimUpdate(inbound.channel, inbound.updateId, now);
         this.log.warn(
           { channel: inbound.channel, updateId: inbound.updateId },
           'inbound set aside as dead letter',
         );
         return 'dead_letter';
       }
-      throw new DispatchError(message, attempts);
+      return new DispatchError(message, attempts);
     }
   }
 
