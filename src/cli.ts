@@ -88,7 +88,8 @@ const commands: CliCommand[] = [
           });
       if (people.length === 0)
         throw new CliError('Chưa chọn ai. Cách dùng: namtinhhinh invite CB01 [CB02…] | --all');
-      const bot = ctx.config.TELEGRAM_BOT_USERNAME;
+      // The service stores the username it learnt from getMe, so links work without configuring it.
+      const bot = ctx.config.TELEGRAM_BOT_USERNAME ?? store.getKv<string>('telegram.username');
       const now = Date.now();
       const invites = store.transaction(() =>
         people.map((p) => {

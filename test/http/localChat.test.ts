@@ -154,6 +154,17 @@ describe('command line', () => {
     expect(nobody.err).toBe('Lỗi: Không có mã cán bộ "XX99" trong danh sách.');
   });
 
+  it('invite prints the Telegram deep link once the bot name is known', async () => {
+    h = await createHarness();
+    h.app.store.setKv('telegram.username', 'namtinhhinh_bot', Date.now());
+    const env = { DATABASE_PATH: h.dbPath, LOG_LEVEL: 'silent' };
+    const r = await runCli(['invite', '--all', '--json'], env);
+    const invites = JSON.parse(r.out) as Array<{ person: string; code: string; link: string }>;
+    expect(invites).toHaveLength(9);
+    for (const i of invites) expect(i.link).toBe(`https://t.me/namtinhhinh_bot?start=${i.code}`);
+    expect(new Set(invites.map((i) => i.code)).size).toBe(9);
+  });
+
   it('backup makes a consistent copy that opens and holds the reports', async () => {
     h = await createHarness({ now: '2026-12-01T09:00:00+07:00' });
     const c = h.chat('person:CB01');
