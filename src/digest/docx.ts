@@ -27,7 +27,7 @@ import {
   type IParagraphOptions,
   type IRunOptions,
 } from 'docx';
-import { formatFormalDate, formatDate, formatTime } from '../domain/calendar.js';
+import { formatDayMonthYear, formatFormalDate, formatTime } from '../domain/calendar.js';
 import {
   W1_KEYS,
   W1_PHRASES,
@@ -219,17 +219,17 @@ function contributionLines(items: readonly Contribution[]): Paragraph[] {
   return items.map((c) => {
     const content =
       c.text !== null ? `“${c.text.replace(/\s*\n\s*/g, ' ')}”` : c.media ? mediaNote(c.media) : '';
-    return body(`- ${c.areaName}: ${content}`);
+    return body(`- ${c.areaName}: ${content}.`);
   });
 }
 
-/** A case as an upward report may show it: an anonymous case by its topic alone. */
-function caseName(c: CaseItem): string {
-  return c.anonymous ? `Vụ việc về ${c.topicLabel.toLocaleLowerCase('vi')} (ẩn danh)` : capitalise(c.title);
-}
-
+/** A case as an upward report may show it: an anonymous sender's case by its topic alone. */
 function caseLine(c: CaseItem): Paragraph {
-  const parts = [`- ${caseName(c)} (${c.areaName}; mã ${c.code}): ${c.statusLabel.toLocaleLowerCase('vi')}`];
+  const name = c.anonymous
+    ? `${c.kind === 'phan_anh' ? 'Phản ánh' : 'Vụ việc'} về ${c.topicLabel.toLocaleLowerCase('vi')}`
+    : capitalise(c.title);
+  const where = `${c.areaName}; mã ${c.code}${c.anonymous ? '; người gửi đề nghị giữ kín danh tính' : ''}`;
+  const parts = [`- ${name} (${where}): ${c.statusLabel.toLocaleLowerCase('vi')}`];
   if (c.weeklyLabel) parts.push(`cán bộ báo cáo: ${c.weeklyLabel.toLocaleLowerCase('vi')}`);
   if (c.overdue) parts.push('quá hạn xử lý');
   if (c.lastNote && !c.anonymous) parts.push(`ghi chú: ${c.lastNote.replace(/\s*\n\s*/g, ' ')}`);
@@ -251,7 +251,7 @@ function sectionI(d: Digest, inPeriod: string, prev: string): Paragraph[] {
     out.push(
       body(
         `${capitalise(inPeriod)}, tổng hợp từ ${c.areasReported}/${c.areasExpected} địa bàn có cán bộ phụ trách: ` +
-          `tình hình chung ${s.worst ? W1_PHRASES[s.worst] : 'chưa rõ'}${parts.length > 1 ? ` (${parts.join('; ')})` : ''}.`,
+          `tình hình chung: ${s.worst ? W1_PHRASES[s.worst] : 'chưa rõ'}${parts.length > 1 ? ` (${parts.join('; ')})` : ''}.`,
       ),
     );
     const hot = d.areas.filter((a) => a.hot);
@@ -335,7 +335,7 @@ function sectionIII(d: Digest): Paragraph[] {
   const out: Paragraph[] = [heading('III. VỤ VIỆC PHỨC TẠP, NỔI CỘM, ĐIỂM NÓNG')];
   const lines: Paragraph[] = [];
   for (const u of d.urgent) {
-    const when = `${formatTime(u.submittedAt)} ngày ${formatDate(u.submittedAt)}`;
+    const when = `${formatTime(u.submittedAt)} ngày ${formatDayMonthYear(u.submittedAt)}`;
     const what = u.description
       ? `: “${u.description.replace(/\s*\n\s*/g, ' ')}”`
       : u.media

@@ -230,7 +230,11 @@ function caseLine(d: Digest, leader: boolean): string {
   const shown = open.slice(0, MAX_CASES).map((c) => {
     // The network never sees a title: "tranh chấp đất hộ B" can point at a family. Nor does
     // anyone see an anonymous sender's case by its title in a digest (brief §4.6).
-    const name = !leader ? topicShort(c.topic) : c.anonymous ? `${topicShort(c.topic)} (ẩn danh)` : truncate(c.title, 60);
+    const name = !leader
+      ? topicShort(c.topic)
+      : c.anonymous
+        ? `${topicShort(c.topic)} (ẩn danh)`
+        : truncate(c.title, 60);
     return `${name} – ${caseStatus(c)}${c.overdue ? ' (quá hạn)' : ''}`;
   });
   const more = open.length > MAX_CASES ? `; +${open.length - MAX_CASES} việc khác` : '';

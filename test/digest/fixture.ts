@@ -9,7 +9,12 @@ export function local(y: number, m: number, d: number, hh = 0, mi = 0): Date {
 export const WEEK = { start: local(2024, 5, 30, 14), end: local(2024, 6, 6, 14) };
 export const PREVIOUS_WEEK = { start: local(2024, 5, 23, 14), end: local(2024, 5, 30, 14) };
 
-export const ROOT = { id: 1, parentId: null, name: 'Phường Hồ', path: 'Tỉnh Bắc Ninh > Thị xã Thuận Thành > Phường Hồ' };
+export const ROOT = {
+  id: 1,
+  parentId: null,
+  name: 'Phường Hồ',
+  path: 'Tỉnh Bắc Ninh > Thị xã Thuận Thành > Phường Hồ',
+};
 
 export const AREAS = [
   { id: 11, name: 'Khu phố Đông Côi' },
@@ -35,7 +40,10 @@ export const MODEL_W9 = 'Mô hình camera an ninh tự quản của chi hội';
 export const CASE_TITLE = 'tranh chấp ranh giới đất hộ ông Tư';
 export const ANON_TITLE = 'Phản ánh của bà Lan về rác thải';
 
-const cadre = (i: number, extra: Partial<DigestInput['cadres'][number]> = {}): DigestInput['cadres'][number] => ({
+const cadre = (
+  i: number,
+  extra: Partial<DigestInput['cadres'][number]> = {},
+): DigestInput['cadres'][number] => ({
   personId: 101 + i,
   code: `CB0${i + 1}`,
   fullName: CADRE_NAMES[i] ?? '',

@@ -45,7 +45,9 @@ describe('renderDigestText', () => {
   });
 
   it('gives the leader counts and the names of the missing, away and unreachable', () => {
-    expect(leader).toContain('• Chung: 🔴 có vụ việc phức tạp – 🔴 1, 🟡 1, 🟢 2 (4/6 cán bộ đã báo cáo, 1 nộp muộn; thiếu: đ/c Cúc)');
+    expect(leader).toContain(
+      '• Chung: 🔴 có vụ việc phức tạp – 🔴 1, 🟡 1, 🟢 2 (4/6 cán bộ đã báo cáo, 1 nộp muộn; thiếu: đ/c Cúc)',
+    );
     expect(leader).toContain('• Vắng: đ/c Em; không liên lạc được qua Zalo: đ/c Dũng');
     expect(leader).toContain(`“${OPINION_W4}”`.slice(0, 40));
     expect(leader).toContain(PROPOSAL_W8);
@@ -65,12 +67,16 @@ describe('renderDigestText', () => {
     }
     expect(network).not.toMatch(/thiếu|vắng|nộp muộn|không liên lạc/i);
     expect(network).toContain('• Chung: 🔴 có vụ việc phức tạp – 🔴 1, 🟡 1, 🟢 2 (tổng hợp từ 4/6 địa bàn)');
-    expect(network).toContain('• Vụ việc đang theo dõi (2, 1 quá hạn, 1 mới, đã giải quyết 1): đất đai, GPMB – chưa chuyển biến (quá hạn)');
+    expect(network).toContain(
+      '• Vụ việc đang theo dõi (2, 1 quá hạn, 1 mới, đã giải quyết 1): đất đai, GPMB – chưa chuyển biến (quá hạn)',
+    );
     expect(network).toContain('• Đề xuất: 1 đề xuất, kiến nghị với cấp trên');
   });
 
   it('compares the mood with the previous week', () => {
-    expect(leader).toContain('• Tâm trạng: bình thường (2), băn khoăn về giá cả, việc làm (1), bức xúc (1) – tăng bức xúc so với tuần trước');
+    expect(leader).toContain(
+      '• Tâm trạng: bình thường (2), băn khoăn về giá cả, việc làm (1), bức xúc (1) – tăng bức xúc so với tuần trước',
+    );
     const input: DigestInput = {
       ...emptyInput(),
       reports: ['binh_thuong', 'binh_thuong', 'binh_thuong', 'ban_khoan'].map((w2, i) => ({
@@ -92,10 +98,16 @@ describe('renderDigestText', () => {
   });
 
   it('says "không có" for empty lines and names periodic kinds', () => {
-    const input = { ...emptyInput(), kind: 'monthly' as const, period: { start: local(2024, 5, 15), end: local(2024, 6, 15) } };
+    const input = {
+      ...emptyInput(),
+      kind: 'monthly' as const,
+      period: { start: local(2024, 5, 15), end: local(2024, 6, 15) },
+    };
     const text = renderDigestText(compileDigest(input), 'leader');
     expect(text.split('\n')[0]).toBe('📋 TÌNH HÌNH THÁNG 6/2024 (15/5–14/6/2024) – Phường Hồ');
-    expect(text).toContain('• Chung: chưa có báo cáo (0/6 cán bộ đã báo cáo; thiếu: đ/c An, đ/c Bình, đ/c Cúc, đ/c Dũng, đ/c Giang)');
+    expect(text).toContain(
+      '• Chung: chưa có báo cáo (0/6 cán bộ đã báo cáo; thiếu: đ/c An, đ/c Bình, đ/c Cúc, đ/c Dũng, đ/c Giang)',
+    );
     expect(text).toContain('• Điểm nóng, đột xuất: không có');
     expect(text).toContain('• Đơn thư, phản ánh mới: không có');
     expect(text).toContain('• Vụ việc đang theo dõi: không có');
