@@ -72,10 +72,12 @@ export function coreFeature(conv: Conversation): Feature {
           turn.reply({ text: 'Không có việc gì đang làm dở ạ.' });
           return;
         }
+        // A flow may say how it is resumed (meta.resumeHint); reports resume with "bao cao".
+        const resumeWith = String(turn.session.meta.resumeHint ?? 'bao cao (hoặc /baocao)');
         turn.store.setSessionStatus(turn.account.id, 'closed', turn.now);
         turn.session = null;
         turn.reply({
-          text: 'Đã dừng. Phần đã trả lời được giữ lại; khi nào tiện, đồng chí gõ bao cao (hoặc /baocao) để làm tiếp ạ.',
+          text: `Đã dừng. Phần đã trả lời được giữ lại; khi nào tiện, gõ ${resumeWith} để làm tiếp ạ.`,
         });
       },
     },
