@@ -25,11 +25,13 @@ export function commandKey(text: string): string {
 
 /** Removes control characters (keeps line breaks) so stored text prints safely everywhere. */
 export function cleanText(text: string): string {
-  return nfc(text)
-    .replace(/\r\n?/g, '\n')
-    // eslint-disable-next-line no-control-regex -- removing control characters is the point
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
-    .trim();
+  return (
+    nfc(text)
+      .replace(/\r\n?/g, '\n')
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+      .trim()
+  );
 }
 
 /** Vietnamese mobile numbers: 0xxxxxxxxx or +84xxxxxxxxx (also 84xxxxxxxxx) → +84xxxxxxxxx, else null. */
