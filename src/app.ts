@@ -20,7 +20,8 @@ import { setupScheduler } from './scheduler/setup.js';
 import { setupFeedback } from './bot/features/feedback/setup.js';
 import { registerLocalChat } from './http/local.js';
 import { createLogger } from './logger.js';
-import { DEFAULT_SCHEDULE, weeklyRuleOf, type ScheduleConfig } from './scheduler/rules.js';
+import { weeklyRuleOf, type ScheduleConfig } from './scheduler/rules.js';
+import { scheduleFromFile } from './scheduler/scheduleFile.js';
 
 export interface AppDeps {
   config: Config;
@@ -78,7 +79,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const log = deps.logger ?? createLogger(config.LOG_LEVEL);
   const db = deps.db ?? openDb(config.DATABASE_PATH);
   const store = new Store(db);
-  const schedule = deps.schedule ?? DEFAULT_SCHEDULE;
+  const schedule = deps.schedule ?? scheduleFromFile(config.SCHEDULE_FILE);
 
   const conversation = new Conversation(store, {
     sessionIdleMs: config.SESSION_IDLE_HOURS * 3600_000,

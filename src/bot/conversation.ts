@@ -217,6 +217,13 @@ export class Conversation {
     const [head = '', ...rest] = text.split(/\s+/);
     // "/baocao", "/start CODE": the first word; "bao cao", "báo cáo", "huong dan": the whole message.
     const cmd = slash ? this.command(head) : (this.command(text) ?? undefined);
+    if (!cmd && !slash) {
+      const withArgs = this.commandWithArgs(text);
+      if (withArgs) {
+        withArgs.cmd.run(turn, withArgs.args);
+        return true;
+      }
+    }
     if (!cmd) {
       if (slash) {
         this.menu(turn, `Không có lệnh "${head.slice(0, 32)}". Đồng chí chọn một việc dưới đây ạ:`);
@@ -226,6 +233,17 @@ export class Conversation {
     }
     cmd.run(turn, slash ? rest.join(' ') : '');
     return true;
+  }
+
+  /** "tra cứu PA-2026-0012": the first one to three words name a command whose argsPattern the rest matches. */
+  private commandWithArgs(text: string): { cmd: Command; args: string } | undefined {
+    const words = text.split(/\s+/);
+    for (let n = 1; n <= Math.min(3, words.length - 1); n++) {
+      const cmd = this.command(words.slice(0, n).join(' '));
+      const args = words.slice(n).join(' ');
+      if (cmd?.argsPattern?.test(args)) return { cmd, args };
+    }
+    return undefined;
   }
 
   private onButton(turn: Turn, data: string): void {

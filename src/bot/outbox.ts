@@ -28,6 +28,11 @@ export class OutboxSender {
   private readonly tokens = new Map<ChannelName, { tokens: number; at: number }>();
   private readonly opts: Required<OutboxOptions>;
   private inFlight = 0;
+  /**
+   * Run in the recording transaction when a row finds its chat unreachable, after the account is
+   * marked and before the chat's pending rows are cancelled, so a channel can re-route them.
+   */
+  readonly onUnreachable: Array<(row: OutboxRow, reason: string, now: number) => void> = [];
 
   constructor(
     private readonly store: Store,
@@ -116,21 +121,26 @@ export class OutboxSender {
     return { sent, attempted: ready.length, nextAt };
   }
 
-  /** Waits for a send token of the channel's overall rate. */
+  /**
+   * Waits for a send token of the channel's overall rate. It waits once for the time the bucket
+   * needs and then sends: a clock that does not move (a test's fixed clock) must not stall delivery.
+   */
   private async takeToken(channel: Channel): Promise<void> {
-    for (;;) {
+    const rate = channel.globalPerSecond;
+    const refill = () => {
       const now = this.opts.clock();
-      const rate = channel.globalPerSecond;
       const b = this.tokens.get(channel.name) ?? { tokens: rate, at: now };
-      b.tokens = Math.min(rate, b.tokens + ((now - b.at) / 1000) * rate);
+      b.tokens = Math.min(rate, b.tokens + (Math.max(0, now - b.at) / 1000) * rate);
       b.at = now;
       this.tokens.set(channel.name, b);
-      if (b.tokens >= 1) {
-        b.tokens -= 1;
-        return;
-      }
+      return b;
+    };
+    let b = refill();
+    if (b.tokens < 1) {
       await new Promise((r) => setTimeout(r, Math.ceil(((1 - b.tokens) / rate) * 1000)));
+      b = refill();
     }
+    b.tokens = Math.max(0, b.tokens - 1);
   }
 
   private async deliver(row: OutboxRow, channel: Channel): Promise<boolean> {
@@ -183,6 +193,7 @@ export class OutboxSender {
       case 'unreachable': {
         this.store.markFailed(row.id, result.error, now);
         if (row.accountId !== null) this.store.markUnreachable(row.accountId, result.error, now);
+        for (const hook of this.onUnreachable) hook(row, result.error, now);
         const cancelled = this.store.cancelPendingForChat(row.channel, row.chatId, result.error);
         this.log.info({ channel: row.channel, accountId: row.accountId, cancelled }, 'chat unreachable');
         return;

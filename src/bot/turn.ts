@@ -39,6 +39,11 @@ export interface Command {
   order?: number;
   /** One line for the help text and the Telegram command list. */
   description: string;
+  /**
+   * Typed without a slash, the command's words may be followed by arguments that match this
+   * ("tra cứu PA-2026-0012"); without it only the bare words count, so free text is never eaten.
+   */
+  argsPattern?: RegExp;
   /** Whether it works inside a group chat (everything else is ignored in groups). */
   inGroups?: boolean;
   run(turn: Turn, args: string): void;

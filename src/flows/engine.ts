@@ -125,12 +125,22 @@ export function start(def: FlowDef, ctx: FlowContext): StepResult {
 /** Re-sends the current question (after a restart, a /baocao while one is open, a stale button). */
 export function repeatCurrent(def: FlowDef, session: FlowSession, note?: string): StepResult {
   const s = structuredClone(session);
+  delete s.held;
   const effects: Effect[] = note ? [{ type: 'say', message: { text: note } }] : [];
   return ask(def, s, effects);
 }
 
+/** Moves on from a held answer (Question.hold) once the host has accepted it. */
+export function proceed(def: FlowDef, session: FlowSession): StepResult {
+  const s = structuredClone(session);
+  const from = s.held ?? s.cursor;
+  delete s.held;
+  return advance(def, s, from, []);
+}
+
 export function resume(def: FlowDef, session: FlowSession, input: FlowInput): StepResult {
   const s = structuredClone(session);
+  delete s.held;
   if (s.cursor === null) return { session: s, effects: [], outcome: 'submitted' };
 
   if (input.type === 'button' && input.seq !== s.seq) {
@@ -156,6 +166,10 @@ export function resume(def: FlowDef, session: FlowSession, input: FlowInput): St
   else s.answers[inst.id] = parsed.value;
   delete s.picking;
   effects.push({ type: 'answered', seq: s.seq, answerText: answerText(inst.question, parsed.value, s.ctx) });
+  if (inst.question.hold) {
+    s.held = inst.id;
+    return { session: s, effects, outcome: 'continue' };
+  }
   return advance(def, s, inst.id, effects);
 }
 
@@ -235,7 +249,7 @@ function onReview(def: FlowDef, s: FlowSession, input: FlowInput, nav: Nav): Ste
   const more = def.review?.more;
   const wantsMore =
     more !== undefined &&
-    !s.ctx.flags[more.flag] &&
+    bringsMore(def, s, more.flag) &&
     ((input.type === 'button' && input.value === 'more') ||
       (f !== '' && (f === '3' || fold(more.label) === f)));
   if (wantsMore) {
@@ -320,6 +334,12 @@ function parseAnswer(inst: Instance, s: FlowSession, input: FlowInput, nav: Nav)
       let opt: Option | undefined;
       if (input.type === 'button' && input.value.startsWith('o')) opt = opts[Number(input.value.slice(1))];
       else if (input.type === 'text') opt = matchOption(input.text, opts);
+      if (!opt && q.hold && input.type === 'text' && cleanText(input.text) !== '')
+        return {
+          value: Array.from(cleanText(input.text))
+            .slice(0, q.maxLength ?? 200)
+            .join(''),
+        };
       if (!opt) return { retry: 'Đồng chí chọn một trong các ý dưới đây (bấm nút hoặc gõ số thứ tự) ạ.' };
       return { value: opt.key };
     }
@@ -429,6 +449,13 @@ function ask(def: FlowDef, s: FlowSession, effects: Effect[], redraw = false): S
   return { session: s, effects, outcome: 'continue' };
 }
 
+/** Whether setting the flag would bring in questions that do not apply yet (else the button is noise). */
+function bringsMore(def: FlowDef, s: FlowSession, flag: string): boolean {
+  if (s.ctx.flags[flag]) return false;
+  const withFlag = { ...s, ctx: { ...s.ctx, flags: { ...s.ctx.flags, [flag]: true } } };
+  return applicableInstances(def, withFlag).length > applicableInstances(def, s).length;
+}
+
 const btn = (s: FlowSession, label: string, value: string): OutChoice => ({
   label,
   data: `f:${s.seq}:${value}`,
@@ -450,7 +477,7 @@ function render(def: FlowDef, s: FlowSession): OutMessage {
       );
     const review = def.review!;
     const choices = [[btn(s, review.submitLabel, 'submit'), btn(s, review.editLabel, 'edit')]];
-    if (review.more && !s.ctx.flags[review.more.flag]) choices.push([btn(s, review.more.label, 'more')]);
+    if (review.more && bringsMore(def, s, review.more.flag)) choices.push([btn(s, review.more.label, 'more')]);
     return { text: `${fill(review.prompt, s.ctx)}\n\n${lines.join('\n')}`, choices, questionSeq: s.seq };
   }
   if (s.cursor === EDIT) {

@@ -48,6 +48,13 @@ export interface Question {
   columns?: number;
   /** An extra line under the prompt (how to answer, a warning). */
   hint?: string;
+  /**
+   * The host checks or resolves this answer before the flow moves on: the engine stores it, sets
+   * `session.held` and asks nothing more; in the same turn the host either calls `proceed()` or
+   * changes the context and re-asks with `repeatCurrent()`. A held single choice also takes typed
+   * text that matches no option, as the answer itself (e.g. part of an area's name to search for).
+   */
+  hold?: boolean;
 }
 
 export interface FlowDef {
@@ -104,6 +111,8 @@ export interface FlowSession {
   returnToReview?: boolean;
   /** Increases with every question sent; a button carries it so an old button can be recognised. */
   seq: number;
+  /** The instance whose answer waits for the host (see Question.hold). */
+  held?: string;
 }
 
 export type FlowInput =

@@ -1,4 +1,189 @@
 /** `namtinhhinh tick` and `namtinhhinh digest` (DESIGN.md §5). */
-import type { CliCommand } from '../cli.js';
+import { writeFileSync } from 'node:fs';
+import { buildApp, type App } from '../app.js';
+import { CliError, type CliCommand, type CliContext } from '../cli.js';
+import {
+  isoLocal,
+  parseIsoWithOffset,
+  periodicPeriodAt,
+  previousPeriod,
+  weeklyPeriodAt,
+  type Period,
+  type PeriodicKind,
+} from '../domain/calendar.js';
+import { formatDocNumber, renderReportDocx } from '../digest/docx.js';
+import type { DigestKind } from '../digest/model.js';
+import { renderDigestText } from '../digest/text.js';
+import { createLogger } from '../logger.js';
+import { docTemplate, schedulerDeps } from './deps.js';
+import {
+  commonRoot,
+  compileFor,
+  findUnit,
+  issueNumber,
+  periodicJob,
+  weeklyJob,
+  type DigestJob,
+} from './digests.js';
+import { periodicRuleOf } from './rules.js';
+import { tick } from './tick.js';
 
-export const schedulerCliCommands: CliCommand[] = [];
+const KINDS: readonly DigestKind[] = ['weekly', 'monthly', 'quarterly', 'half_year', 'year'];
+const FORMATS = ['text', 'docx', 'json'] as const;
+
+function parseAt(value: unknown): Date {
+  if (typeof value !== 'string' || value === '') {
+    throw new CliError('Thiếu --at TIME (ISO 8601 có múi giờ, ví dụ 2026-12-03T14:00:00+07:00).');
+  }
+  const at = parseIsoWithOffset(value);
+  if (!at)
+    throw new CliError(
+      `Thời điểm không hợp lệ: "${value}" (cần ISO 8601 có múi giờ, ví dụ 2026-12-03T14:00:00+07:00).`,
+    );
+  return at;
+}
+
+/** The app without listening or background loops: a context whose clock reads `at`. */
+async function withApp<T>(ctx: CliContext, at: Date, fn: (app: App) => Promise<T>): Promise<T> {
+  const app = await buildApp({
+    config: { ...ctx.config, SCHEDULER: false },
+    db: ctx.db(),
+    clock: () => at.getTime(),
+    logger: createLogger(ctx.config.LOG_LEVEL === 'silent' ? 'silent' : 'error'),
+  });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}
+
+/** JSON with times as ISO 8601 in local time ("2026-12-03T14:00:00+07:00"), as every --json output. */
+function toJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    function (this: Record<string, unknown>, key: string, v: unknown) {
+      const raw = this[key];
+      return raw instanceof Date ? isoLocal(raw) : v;
+    },
+    2,
+  );
+}
+
+/** The period that ends at or before `at`: the last full week, or the last data window of a periodic kind. */
+function jobAt(kind: DigestKind, at: Date, app: App): DigestJob {
+  const config = app.ctx.schedule;
+  if (kind === 'weekly') {
+    return weeklyJob(
+      previousPeriod(
+        weeklyPeriodAt(at, { weekday: config.weekly.deadline.weekday, time: config.weekly.deadline.time }),
+      ),
+    );
+  }
+  const rule = periodicRuleOf(config);
+  let p: Period = periodicPeriodAt(kind, at, rule);
+  if (p.end.getTime() > at.getTime()) p = periodicPeriodAt(kind, new Date(p.start.getTime() - 1), rule);
+  return periodicJob(kind as PeriodicKind, [kind], { start: p.start, end: p.end }, config);
+}
+
+export const schedulerCliCommands: CliCommand[] = [
+  {
+    path: ['tick'],
+    usage: 'namtinhhinh tick --at TIME',
+    summary:
+      'Chạy lịch một lần như thể đồng hồ chỉ TIME (ISO 8601 có múi giờ): nhắc báo cáo, tổng hợp đến hạn mà chưa làm; chạy lại không gửi thêm.',
+    options: { at: { type: 'string' } },
+    async run(ctx, { values }) {
+      const at = parseAt(values.at);
+      const r = await withApp(ctx, at, (app) => tick(app.ctx, at));
+      for (const f of r.fired) ctx.out(`${isoLocal(f.at)}\t${f.ruleId}\t${f.outcome}`);
+      const extra = [
+        r.escalated > 0 ? `${r.escalated} báo cáo đột xuất được báo lại` : '',
+        r.documents > 0 ? `${r.documents} văn bản báo cáo đã xếp gửi` : '',
+      ].filter(Boolean);
+      ctx.out(
+        `Đã chạy lịch đến ${isoLocal(at)}: ${r.fired.length === 0 ? 'không có việc nào mới đến hạn' : `${r.fired.length} lượt`}${extra.length > 0 ? `; ${extra.join('; ')}` : ''}.`,
+      );
+      return 0;
+    },
+  },
+  {
+    path: ['digest'],
+    usage:
+      'namtinhhinh digest --kind weekly --at TIME [--format text|docx|json] [--out FILE] [--unit ĐỊA_BÀN]',
+    summary:
+      'Tổng hợp kỳ báo cáo kết thúc lúc hoặc trước TIME, cho địa bàn của trưởng nhóm (mặc định: toàn bộ). docx cần --out.',
+    options: {
+      kind: { type: 'string' },
+      at: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      unit: { type: 'string' },
+    },
+    async run(ctx, { values }) {
+      const kind = (values.kind ?? 'weekly') as DigestKind;
+      if (!KINDS.includes(kind)) throw new CliError(`--kind phải là một trong: ${KINDS.join(', ')}.`);
+      const format = (values.format ?? 'text') as (typeof FORMATS)[number];
+      if (!FORMATS.includes(format)) throw new CliError(`--format phải là một trong: ${FORMATS.join(', ')}.`);
+      const out = typeof values.out === 'string' && values.out !== '' ? values.out : undefined;
+      if (format === 'docx' && !out) throw new CliError('--format docx cần --out FILE.docx');
+      const at = parseAt(values.at);
+
+      return withApp(ctx, at, async (app) => {
+        const deps = schedulerDeps(app.ctx);
+        const root =
+          typeof values.unit === 'string' && values.unit !== ''
+            ? findUnit(deps.repo, values.unit)
+            : commonRoot(deps.repo);
+        if (!root) {
+          throw new CliError(
+            typeof values.unit === 'string'
+              ? `Không tìm thấy địa bàn "${values.unit}".`
+              : 'Chưa có địa bàn nào; hãy nhập danh sách trước.',
+          );
+        }
+        const job = jobAt(kind, at, app);
+        const { digest } = compileFor(deps, root, job, at);
+        if (format === 'text' || format === 'json') {
+          const body = format === 'text' ? renderDigestText(digest, 'leader') : toJson(digest);
+          if (out) {
+            writeFileSync(out, `${body}\n`);
+            ctx.out(`Đã ghi ${out}`);
+          } else {
+            ctx.out(body);
+          }
+          return 0;
+        }
+        // The formal document takes the number already issued for this area and period, or the next one.
+        const template = docTemplate(deps.store);
+        const number = deps.store.transaction(() => {
+          const issued = deps.repo
+            .digests()
+            .find(
+              (d) =>
+                d.kind === job.kind &&
+                d.unitId === root.id &&
+                d.periodStart === job.period.start.getTime() &&
+                d.number !== null,
+            );
+          if (issued) return issued.number!;
+          const n = issueNumber(deps, at);
+          deps.repo.insertDigest({
+            kind: job.kind,
+            unitId: root.id,
+            periodStart: job.period.start.getTime(),
+            periodEnd: job.period.end.getTime(),
+            number: n,
+            createdAt: at.getTime(),
+            data: { source: 'cli', document: 'exported', model: digest },
+          });
+          return n;
+        });
+        const buf = await renderReportDocx(digest, template, { number, issuedAt: at });
+        writeFileSync(out!, buf);
+        ctx.out(`Đã ghi ${out} (${formatDocNumber(template, number)}, ${digest.root.name}).`);
+        return 0;
+      });
+    },
+  },
+];

@@ -1,4 +1,31 @@
 /** Plugs the scheduler, reminders, digests, urgent and periodic reports (issue 4) into the app. */
 import type { AppContext } from '../app.js';
+import { awayFeature } from '../bot/features/away.js';
+import { digestFeature } from '../bot/features/digest.js';
+import { periodicFeature } from '../bot/features/periodic.js';
+import { offerUrgentAfterWeekly, urgentFeature } from '../bot/features/urgent.js';
+import { schedulerDeps } from './deps.js';
+import { ensureStartedAt, startTicking } from './tick.js';
 
-export async function setupScheduler(_ctx: AppContext): Promise<void> {}
+export async function setupScheduler(ctx: AppContext): Promise<void> {
+  const deps = schedulerDeps(ctx);
+  ctx.conversation.use(urgentFeature(deps));
+  ctx.conversation.use(periodicFeature(deps));
+  ctx.conversation.use(awayFeature(deps));
+  ctx.conversation.use(digestFeature(deps));
+  ctx.hooks.weeklySubmitted.push(offerUrgentAfterWeekly);
+
+  if (ctx.config.SCHEDULER) {
+    // The database's first start: the scheduler never back-fills occurrences from before it. A
+    // process that does not schedule (the CLI, SCHEDULER=0) leaves it to its first tick.
+    ensureStartedAt(deps, ctx.clock());
+    let ticking: { stop(): Promise<void> } | null = null;
+    ctx.hooks.onStart.push(() => {
+      ticking = startTicking(ctx);
+    });
+    ctx.hooks.onClose.push(async () => {
+      await ticking?.stop();
+      ticking = null;
+    });
+  }
+}

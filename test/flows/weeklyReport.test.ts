@@ -81,7 +81,7 @@ describe('weekly report transcripts', () => {
       '(ảnh)',
     ); // W9
     await c.press('Gửi báo cáo');
-    expect(c.lastText()).toContain('Đã gửi lúc 09h00 thứ Ba, 01/12/2026');
+    expect(c.transcript()).toContain('< Đã gửi lúc 09h00 thứ Ba, 01/12/2026. Cảm ơn đồng chí!');
     const [r] = reports();
     expect(r!.answers).toEqual({
       W1: 'can_theo_doi',
@@ -120,6 +120,20 @@ describe('weekly report transcripts', () => {
     await c.press('Gửi báo cáo');
     expect(reports()[0]!.answers).toMatchObject({ W5: 'co', W5a: '1', W5b: ['an_ninh'], W5c: 'chua_chuyen' });
     await expect(c.transcript()).toMatchFileSnapshot('golden/weekly-edit-from-review.txt');
+  });
+
+  it('a quiet week can still add a proposal from the review card', async () => {
+    const c = await linkedCadre();
+    await c.send('/baocao');
+    for (const t of ['Ổn định', 'Bình thường', 'Không có gì nổi bật', 'Không', 'Không']) await c.press(t);
+    await c.press('Thêm đề xuất, gương tốt');
+    expect(c.lastText()).toBe('Đồng chí có đề xuất, kiến nghị gì với cấp trên không?');
+    await c.send('Đề nghị sửa đèn đường');
+    await c.press('Không');
+    expect(c.lastText()).toContain('• Đề xuất, kiến nghị: Đề nghị sửa đèn đường');
+    expect(c.lastText()).not.toContain('Thêm đề xuất');
+    await c.press('Gửi báo cáo');
+    expect(reports()[0]!.answers).toMatchObject({ W8: 'Đề nghị sửa đèn đường', W9: 'khong' });
   });
 
   it('back, cancel with /huy keeps the draft, /baocao resumes where the cadre stopped', async () => {

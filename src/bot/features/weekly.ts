@@ -161,7 +161,7 @@ export function weeklyFeature(conv: Conversation, opts: WeeklyOptions): Feature 
     commands: [
       {
         name: 'baocao',
-        aliases: ['bao cao', 'baocaotuan', 'bao cao tuan', 'gui bao cao', 'bc'],
+        aliases: ['bao cao', 'baocaotuan', 'bao cao tuan', 'bc'],
         menuLabel: '📝 Báo cáo tuần',
         description: 'Gửi báo cáo nhanh tuần',
         order: 10,

@@ -98,7 +98,7 @@ const otherUserMessageSchema = z.object({
   message: z.object({
     msg_id: zId,
     text: zText.optional(),
-    attachments: z.array(z.object({ type: z.string() })).optional(),
+    attachments: z.array(z.object({ type: z.string(), payload: z.unknown().optional() })).optional(),
   }),
 });
 
@@ -185,6 +185,8 @@ export interface ZaloUserOtherEvent extends ZaloUserMessageBase {
   kind: 'user_send_other';
   text?: string;
   attachmentTypes: string[];
+  /** URL of the first attachment that has one (a voice note, a video, a link). */
+  url?: string;
 }
 export interface ZaloFollowEvent extends ZaloEventBase {
   kind: 'follow' | 'unfollow';
@@ -336,6 +338,7 @@ function parseNamed(name: string, json: unknown): ZaloEvent | ZaloIgnoredEvent {
       kind: 'user_send_other',
       ...optionalText(e.message.text),
       attachmentTypes: (e.message.attachments ?? []).map((a) => a.type),
+      ...optionalUrl((e.message.attachments ?? []).map((a) => payloadUrl(a.payload)).find(Boolean)),
     }));
   }
   if (name.startsWith('oa_send_')) {
@@ -399,6 +402,15 @@ function userMessageBase(
     oaId: e.recipient.id,
     msgId: e.message.msg_id,
   };
+}
+
+function payloadUrl(payload: unknown): string | undefined {
+  const url = (payload as { url?: unknown } | null | undefined)?.url;
+  return typeof url === 'string' && url.length > 0 ? url : undefined;
+}
+
+function optionalUrl(url: string | undefined): { url?: string } {
+  return url !== undefined && url.length > 0 ? { url } : {};
 }
 
 function optionalText(text: string | undefined): { text?: string } {

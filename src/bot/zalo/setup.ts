@@ -1,4 +1,79 @@
 /** Plugs the Zalo OA channel (issue 5) into the app. */
 import type { AppContext } from '../../app.js';
+import { SqliteZaloTokenStore } from '../../store/zaloTokens.js';
+import { ZaloChatRepo } from '../../store/zaloChat.js';
+import { ZaloChannel } from './channel.js';
+import { ZaloClient } from './client.js';
+import { rerouteAfterUnreachable } from './fallback.js';
+import { ZaloTokenManager } from './tokens.js';
+import { registerUnconfiguredZaloWebhook, registerZaloWebhook, ZALO_WEBHOOK_PATH } from './webhook.js';
 
-export async function setupZalo(_ctx: AppContext): Promise<void> {}
+/** Refresh when less than this is left of the 25 h access token: at about 20 h, as the brief advises. */
+const REFRESH_AHEAD_MS = 5 * 3600_000;
+
+export async function setupZalo(ctx: AppContext): Promise<void> {
+  const { config, log } = ctx;
+  const keys = {
+    ZALO_APP_ID: config.ZALO_APP_ID,
+    ZALO_APP_SECRET: config.ZALO_APP_SECRET,
+    ZALO_OA_SECRET_KEY: config.ZALO_OA_SECRET_KEY,
+  };
+  const missing = Object.entries(keys)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length > 0) {
+    if (missing.length < 3) log.warn({ missing }, 'zalo: channel not started, some keys are missing');
+    registerUnconfiguredZaloWebhook(ctx.http, missing);
+    return;
+  }
+  const appId = config.ZALO_APP_ID!;
+  const appSecret = config.ZALO_APP_SECRET!;
+  const oaSecretKey = config.ZALO_OA_SECRET_KEY!;
+
+  const tokenStore = new SqliteZaloTokenStore(ctx.store.db);
+  if (config.ZALO_REFRESH_TOKEN) {
+    const adopted = await tokenStore.adoptRefreshToken(config.ZALO_REFRESH_TOKEN);
+    if (adopted === 'adopted') log.info('zalo: refresh token taken from ZALO_REFRESH_TOKEN');
+  }
+  const tokens = new ZaloTokenManager({
+    store: tokenStore,
+    appId,
+    appSecret,
+    oauthBase: config.ZALO_OAUTH_BASE,
+    refreshAheadMs: REFRESH_AHEAD_MS,
+    now: ctx.clock,
+  });
+  const client = new ZaloClient({ apiBase: config.ZALO_API_BASE, tokens });
+  const chats = new ZaloChatRepo(ctx.store.db);
+  const channel = new ZaloChannel({ client, tokens, store: ctx.store, log, clock: ctx.clock });
+  ctx.channels.set('zalo', channel);
+
+  const fallbackDeps = { store: ctx.store, chats, log };
+  ctx.outbox.onUnreachable.push((row, reason, now) => {
+    if (row.channel !== 'zalo') return;
+    try {
+      // A savepoint: if re-routing fails, the row is still recorded as unreachable.
+      ctx.store.db.$client.transaction(() => rerouteAfterUnreachable(fallbackDeps, row, reason, now))();
+    } catch (err) {
+      log.error({ err, outboxId: row.id }, 'zalo: could not move messages to another channel');
+    }
+  });
+
+  registerZaloWebhook(ctx.http, {
+    appId,
+    oaSecretKey,
+    appSecret,
+    dispatcher: ctx.dispatcher,
+    store: ctx.store,
+    chats,
+    log,
+    clock: ctx.clock,
+  });
+  ctx.hooks.health.push(async () => ({ zalo: await channel.health() }));
+  if (config.PUBLIC_URL) {
+    log.info(
+      { url: `${config.PUBLIC_URL.replace(/\/+$/, '')}${ZALO_WEBHOOK_PATH}` },
+      'zalo: set this webhook URL in the Zalo app dashboard',
+    );
+  }
+}

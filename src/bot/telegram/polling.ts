@@ -1,0 +1,125 @@
+/**
+ * Long polling, for running without a public URL (development, a first try). Every update goes
+ * through the same intake as the webhook, in order, and the offset that confirms it to Telegram
+ * moves past an update only after it committed. A second poller (409) is reported once, then waited out.
+ */
+import type { Logger } from 'pino';
+import { TelegramError, type Telegram } from 'telegraf';
+import type { Update } from 'telegraf/types';
+import { describeError, type TelegramIntake } from './intake.js';
+import { ALLOWED_UPDATES } from './updates.js';
+import { apiSignal } from './api.js';
+
+export interface PollerOptions {
+  /** getUpdates long-poll timeout in seconds. */
+  timeoutS?: number;
+  /** Wait after a 409 Conflict before trying again. */
+  conflictWaitMs?: number;
+  maxBackoffMs?: number;
+}
+
+export type PollerState = 'starting' | 'polling' | 'conflict' | 'failing' | 'stopped';
+
+export class TelegramPoller {
+  state: PollerState = 'starting';
+  private readonly abort = new AbortController();
+  private loop: Promise<void> | null = null;
+  private readonly opts: Required<PollerOptions>;
+
+  constructor(
+    private readonly api: Telegram,
+    private readonly intake: TelegramIntake,
+    private readonly log: Logger,
+    opts: PollerOptions = {},
+  ) {
+    this.opts = {
+      timeoutS: opts.timeoutS ?? 25,
+      conflictWaitMs: opts.conflictWaitMs ?? 30_000,
+      maxBackoffMs: opts.maxBackoffMs ?? 60_000,
+    };
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    this.state = 'stopped';
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.abort.signal;
+    const call = { signal: apiSignal(signal) };
+    let offset: number | undefined;
+    let webhookDeleted = false;
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        if (!webhookDeleted) {
+          // A webhook left from an earlier deployment would make every getUpdates fail with 409.
+          await this.api.callApi('deleteWebhook', { drop_pending_updates: false }, call);
+          webhookDeleted = true;
+        }
+        const updates = (await this.api.callApi(
+          'getUpdates',
+          {
+            timeout: this.opts.timeoutS,
+            allowed_updates: [...ALLOWED_UPDATES],
+            ...(offset !== undefined ? { offset } : {}),
+          },
+          call,
+        )) as Update[];
+        if (this.state === 'conflict') this.log.info('telegram polling resumed');
+        this.state = 'polling';
+        for (const update of updates) {
+          if (signal.aborted) return;
+          const result = await this.intake.handle(update);
+          if (result === 'retry') {
+            // Not confirmed: the next getUpdates returns it again, and the dispatcher counts the attempts.
+            failures += 1;
+            await this.sleep(this.backoff(failures));
+            break;
+          }
+          offset = update.update_id + 1;
+          failures = 0;
+        }
+      } catch (err) {
+        if (signal.aborted) return;
+        if (err instanceof TelegramError && err.code === 409) {
+          if (this.state !== 'conflict') {
+            this.log.error(
+              `telegram polling conflict (409: ${err.description}): another process uses this bot token or a webhook is set; waiting ${Math.round(this.opts.conflictWaitMs / 1000)} s between tries`,
+            );
+          }
+          this.state = 'conflict';
+          await this.sleep(this.opts.conflictWaitMs);
+          continue;
+        }
+        failures += 1;
+        this.state = 'failing';
+        this.log.warn({ ...describeError(err), failures }, 'telegram polling failed; retrying');
+        await this.sleep(this.backoff(failures));
+      }
+    }
+  }
+
+  private backoff(failures: number): number {
+    return Math.min(this.opts.maxBackoffMs, 500 * 2 ** Math.min(failures - 1, 10));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    const signal = this.abort.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done);
+    });
+  }
+}

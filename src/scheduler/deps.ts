@@ -1,0 +1,70 @@
+/**
+ * What the scheduler and its chat features share: the stores, the schedule, and delivery to a
+ * person (their most recently active chat account that can still be reached).
+ */
+import type { AppContext } from '../app.js';
+import type { OutboundMessage } from '../bot/channel.js';
+import { DEFAULT_DOC_TEMPLATE, type DocTemplate } from '../digest/docx.js';
+import type { Conversation } from '../bot/conversation.js';
+import { reachableAccount, SchedulerStore } from '../store/schedule.js';
+import type { AccountRow, Store } from '../store/store.js';
+import { UrgentStore } from '../store/urgent.js';
+import type { ScheduleConfig } from './rules.js';
+
+export interface SchedulerDeps {
+  store: Store;
+  repo: SchedulerStore;
+  urgent: UrgentStore;
+  conversation: Conversation;
+  /** Read at use, so a schedule loaded after the features were built still applies. */
+  schedule(): ScheduleConfig;
+}
+
+const cache = new WeakMap<AppContext, SchedulerDeps>();
+
+export function schedulerDeps(ctx: AppContext): SchedulerDeps {
+  let d = cache.get(ctx);
+  if (!d) {
+    d = {
+      store: ctx.store,
+      repo: new SchedulerStore(ctx.store.db),
+      urgent: new UrgentStore(ctx.store.db),
+      conversation: ctx.conversation,
+      schedule: () => ctx.schedule,
+    };
+    cache.set(ctx, d);
+  }
+  return d;
+}
+
+/**
+ * Enqueues a message to a person on their reachable account; null when they have none (never
+ * linked, or every account blocked the bot), which the digest reports as "không liên lạc được".
+ */
+export function sendToPerson(
+  store: Store,
+  personId: number,
+  payload: OutboundMessage,
+  now: number,
+  opts: { dedupeKey?: string; ref?: string; notBefore?: number } = {},
+): AccountRow | null {
+  const account = reachableAccount(store, personId);
+  if (!account) return null;
+  store.enqueue(account.channel, account.chatId, account.id, payload, now, opts);
+  return account;
+}
+
+/** The formal document's template: the defaults with the fields an administrator set in kv 'digest.template'. */
+export function docTemplate(store: Store): DocTemplate {
+  const custom = store.getKv<Partial<DocTemplate>>('digest.template');
+  return { ...DEFAULT_DOC_TEMPLATE, ...(custom ?? {}) };
+}
+
+/** "0912 000 001": a phone number as people read it aloud. */
+export function displayPhone(e164: string | null): string | null {
+  if (!e164) return null;
+  const national = e164.startsWith('+84') ? `0${e164.slice(3)}` : e164;
+  return national.length === 10
+    ? `${national.slice(0, 4)} ${national.slice(4, 7)} ${national.slice(7)}`
+    : national;
+}

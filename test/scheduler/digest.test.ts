@@ -1,0 +1,243 @@
+/**
+ * The digest at the weekly deadline against a known set of reports: the leader's text with names,
+ * the network's without, the numbered DOCX (unzipped and read), a registered network group, and
+ * `namtinhhinh digest` in its three formats.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli.js';
+import { SchedulerStore } from '../../src/store/schedule.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
+import { linked, rowsTo, textsTo, tickAt, weeklyReport } from './helpers.js';
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, {
+    out: (s) => out.push(s),
+    err: (s) => err.push(s),
+    env: { DATABASE_PATH: h.dbPath, LOG_LEVEL: 'silent' },
+  });
+  return { code, out, err };
+}
+
+function documentXml(file: string): string {
+  return execFileSync('unzip', ['-p', file, 'word/document.xml'], { encoding: 'utf8' });
+}
+
+/** Plain text of the document body: runs joined, tags dropped. */
+function docText(xml: string): string {
+  return xml.replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, '');
+}
+
+function hasLibreOffice(): boolean {
+  for (const bin of ['libreoffice', 'soffice']) {
+    try {
+      execFileSync('which', [bin], { stdio: 'ignore' });
+      return true;
+    } catch {
+      /* not installed */
+    }
+  }
+  return false;
+}
+
+/**
+ * Thuận Thành: An reports 🔴 with an opinion, Cúc reports a quiet week, Giang is away, Dũng never
+ * linked a chat and owes two areas. Trạm Lộ: nobody reports.
+ */
+async function knownWeek(): Promise<void> {
+  h = await createHarness({ now: '2026-12-02T09:00:00+07:00' });
+  await linked(h, 'TN01');
+  await linked(h, 'TV01');
+  const an = await linked(h, 'CB01');
+  const cuc = await linked(h, 'CB02');
+  const giang = await linked(h, 'CB04');
+  await weeklyReport(an, { w1: 'Có vụ việc phức tạp' });
+  await weeklyReport(cuc);
+  await giang.send('tuần này vắng');
+  await giang.press('Tuần này');
+  const thuanThanh = h.app.store.db.$client
+    .prepare(`SELECT id FROM units WHERE path = 'Tỉnh Bắc Ninh > Thị xã Thuận Thành'`)
+    .get() as { id: number };
+  h.app.store.db.$client
+    .prepare(
+      `INSERT INTO network_groups (channel, chat_id, unit_id, created_at, active) VALUES ('local', 'group:mang-luoi', ?, ?, 1)`,
+    )
+    .run(thuanThanh.id, h.clock.now);
+  await tickAt(h, '2026-12-03T14:00:00+07:00');
+}
+
+describe('the weekly digest at the deadline', () => {
+  it('gives the leader counts and names, the network counts only, each leader area its own numbered document', async () => {
+    await knownWeek();
+    const leader = textsTo(h, 'person:TN01').filter((t) => t.startsWith('📋'));
+    expect(leader).toHaveLength(2);
+    const tt = leader.find((t) => t.includes('– Thị xã Thuận Thành'))!;
+    expect(tt.split('\n')[0]).toBe('📋 TÌNH HÌNH TUẦN 26/11–03/12/2026 – Thị xã Thuận Thành');
+    expect(tt).toContain('2/5 lượt cán bộ – địa bàn đã báo cáo; thiếu: đ/c Dũng');
+    expect(tt).toMatch(/[Vv]ắng: đ\/c Giang/);
+    expect(tt).not.toMatch(/thiếu:[^\n]*Giang/);
+    expect(tt).toContain('liên lạc được qua kênh nào (chưa liên kết tài khoản): đ/c Dũng');
+    expect(tt).toContain('Khu phố Đông Côi (vụ việc phức tạp)');
+    expect(tt).toContain('Bà con bàn tán về giá điện tăng');
+    expect(tt.split('\n').length).toBeLessThanOrEqual(15);
+    const tl = leader.find((t) => t.includes('– Phường Trạm Lộ'))!;
+    expect(tl).toContain('0/2 cán bộ đã báo cáo; thiếu: đ/c Lan, đ/c Tuấn');
+
+    // The network's version: counts, no names, no cadre's words; to the member and the group.
+    for (const chat of ['person:TV01', 'group:mang-luoi']) {
+      const net = textsTo(h, chat).filter((t) => t.startsWith('📋'));
+      expect(net).toHaveLength(1);
+      expect(net[0]).toContain('tổng hợp từ 2/4 địa bàn');
+      expect(net[0]).not.toMatch(/đ\/c|Dũng|Giang|An\b|giá điện/);
+    }
+    // Cadres get no digest.
+    expect(textsTo(h, 'person:CB01').filter((t) => t.startsWith('📋'))).toEqual([]);
+
+    const digests = new SchedulerStore(h.app.store.db).digests();
+    expect(digests.map((d) => d.number)).toEqual([1, 2]);
+    const docs = rowsTo(h, 'person:TN01').flatMap((r) => (r.payload.type === 'document' ? [r.payload] : []));
+    expect(docs.map((d) => d.fileName).sort()).toEqual([
+      'Báo cáo tuần 03-12-2026 - Phường Trạm Lộ.docx',
+      'Báo cáo tuần 03-12-2026 - Thị xã Thuận Thành.docx',
+    ]);
+    const doc = docs.find((d) => d.fileName.includes('Thuận Thành'))!;
+    const number = digests.find(
+      (d) => d.data.model && (d.data.model as { root: { name: string } }).root.name === 'Thị xã Thuận Thành',
+    )!.number;
+    expect(doc.caption).toBe(`Số: 0${number}-BC/CCB – Thị xã Thuận Thành`);
+    // Texts first, then the documents, in the leader's chat.
+    const kinds = rowsTo(h, 'person:TN01')
+      .map((r) => r.payload.type)
+      .slice(-4);
+    expect(kinds).toEqual(['message', 'message', 'document', 'document']);
+
+    const file = join(h.dir, 'tuan.docx');
+    writeFileSync(file, Buffer.from(doc.base64, 'base64'));
+    const text = docText(documentXml(file));
+    expect(text).toContain('HỘI CCB TỈNH BẮC NINH');
+    expect(text).toContain('HỘI CCB THỊ XÃ THUẬN THÀNH');
+    expect(text).toContain(`Số: 0${number}-BC/CCB`);
+    expect(text).toContain('Thuận Thành, ngày 03 tháng 12 năm 2026');
+    expect(text).toContain('BÁO CÁO');
+    for (const section of [
+      'I. TÌNH HÌNH TƯ TƯỞNG, TÂM TRẠNG CỦA NHÂN DÂN, ĐOÀN VIÊN, HỘI VIÊN',
+      'II. Ý KIẾN, KIẾN NGHỊ, PHẢN ÁNH CỦA NHÂN DÂN VÀ TÌNH HÌNH GIẢI QUYẾT',
+      'III. VỤ VIỆC PHỨC TẠP, NỔI CỘM, ĐIỂM NÓNG',
+      'IV. KẾT QUẢ HOẠT ĐỘNG CỦA TỔ CHỨC HỘI / THỰC HIỆN MÔ HÌNH',
+      'V. ĐỀ XUẤT, KIẾN NGHỊ',
+    ]) {
+      expect(text).toContain(section);
+    }
+    expect(text).toContain('Khu phố Đông Côi: cán bộ báo cáo có vụ việc phức tạp.');
+    expect(text).toContain('Bà con bàn tán về giá điện tăng');
+    expect(text).toContain('có 2/5 lượt báo cáo');
+    expect(text).toContain('Nơi nhận:');
+
+    if (hasLibreOffice()) {
+      // A profile of our own: another LibreOffice running with the default one would refuse to start.
+      const profile = `file://${join(tmpdir(), 'namtinhhinh-test-lo-profile')}`;
+      execFileSync(
+        'libreoffice',
+        [`-env:UserInstallation=${profile}`, '--headless', '--convert-to', 'pdf', '--outdir', h.dir, file],
+        { timeout: 80_000, stdio: 'ignore' },
+      );
+      const pdf = join(h.dir, 'tuan.pdf');
+      expect(existsSync(pdf)).toBe(true);
+      expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    }
+  }, 120_000);
+});
+
+describe('namtinhhinh digest', () => {
+  it('writes the DOCX, prints the model as JSON and the leader text, for the week ended at or before TIME', async () => {
+    await knownWeek();
+    const out = join(h.dir, 'bao-cao.docx');
+    const docx = await cli([
+      'digest',
+      '--kind',
+      'weekly',
+      '--at',
+      '2026-12-03T15:00:00+07:00',
+      '--format',
+      'docx',
+      '--out',
+      out,
+      '--unit',
+      'Thị xã Thuận Thành',
+    ]);
+    expect(docx.code).toBe(0);
+    // The document already issued for this area and week keeps its number.
+    const issued = new SchedulerStore(h.app.store.db)
+      .digests()
+      .find(
+        (d) =>
+          d.periodEnd === Date.parse('2026-12-03T14:00:00+07:00') &&
+          (d.data.model as { root: { name: string } }).root.name === 'Thị xã Thuận Thành',
+      )!;
+    expect(docx.out[0]).toContain(`Số: 0${issued.number}-BC/CCB`);
+    const text = docText(documentXml(out));
+    expect(text).toContain('HỘI CCB THỊ XÃ THUẬN THÀNH');
+    expect(text).toContain('tuần từ ngày 26/11 đến ngày 03/12/2026');
+
+    const json = await cli([
+      'digest',
+      '--kind',
+      'weekly',
+      '--at',
+      '2026-12-03T15:00:00+07:00',
+      '--format',
+      'json',
+      '--unit',
+      'Thị xã Thuận Thành',
+    ]);
+    const model = JSON.parse(json.out.join('\n')) as {
+      kind: string;
+      period: { start: string; end: string };
+      coverage: {
+        expected: number;
+        reported: number;
+        away: number;
+        missing: number;
+        missingCadres: Array<{ code: string }>;
+      };
+    };
+    expect(model.kind).toBe('weekly');
+    expect(model.period).toEqual({ start: '2026-11-26T14:00:00+07:00', end: '2026-12-03T14:00:00+07:00' });
+    expect(model.coverage).toMatchObject({ expected: 5, reported: 2, away: 1, missing: 2 });
+    expect(model.coverage.missingCadres.map((c) => c.code)).toEqual(['CB03']);
+
+    // Without --unit: the whole installation (both leader areas).
+    const all = await cli([
+      'digest',
+      '--kind',
+      'weekly',
+      '--at',
+      '2026-12-03T15:00:00+07:00',
+      '--format',
+      'text',
+    ]);
+    expect(all.out.join('\n').split('\n')[0]).toBe('📋 TÌNH HÌNH TUẦN 26/11–03/12/2026 – Tỉnh Bắc Ninh');
+    expect(all.out.join('\n')).toContain('2/7 lượt cán bộ – địa bàn đã báo cáo');
+
+    const bad = await cli([
+      'digest',
+      '--kind',
+      'weekly',
+      '--at',
+      '2026-12-03T15:00:00+07:00',
+      '--format',
+      'docx',
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.err[0]).toContain('--out');
+    expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK');
+  });
+});

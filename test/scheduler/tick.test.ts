@@ -1,0 +1,317 @@
+/**
+ * The scheduler tick against a real app and database, with a fixed clock: reminders only to those
+ * missing and in order, quiet hours, exactly once across ticks and processes, catching up after a
+ * restart, the first start, and the weekly boundary at 14h00.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { main } from '../../src/cli.js';
+import { loadConfig } from '../../src/config.js';
+import { isWithinQuietHours } from '../../src/domain/calendar.js';
+import { createLogger } from '../../src/logger.js';
+import { LATE_NOTE } from '../../src/scheduler/digests.js';
+import { tick } from '../../src/scheduler/tick.js';
+import { openDb } from '../../src/store/db.js';
+import { SchedulerStore } from '../../src/store/schedule.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
+import { at, linked, remindersTo, rowsTo, scheduleFile, textsTo, tickAt, weeklyReport } from './helpers.js';
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+const runs = (hh: Harness) => new SchedulerStore(hh.app.store.db).runs();
+const outcome = (hh: Harness, ruleId: string, iso: string) =>
+  runs(hh).find((r) => r.ruleId === ruleId && r.occurrenceAt === Date.parse(iso))?.outcome;
+
+async function cli(hh: Harness, args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, {
+    out: (s) => out.push(s),
+    err: (s) => err.push(s),
+    env: { DATABASE_PATH: hh.dbPath, LOG_LEVEL: 'silent' },
+  });
+  return { code, out, err };
+}
+
+describe('reminders', () => {
+  it('reach only those who have not reported, in order, naming each area still owed', async () => {
+    h = await createHarness({ now: '2026-12-01T10:00:00+07:00' });
+    const an = await linked(h, 'CB01');
+    const cuc = await linked(h, 'CB02');
+    const dung = await linked(h, 'CB03');
+    await linked(h, 'TN01');
+    await weeklyReport(an);
+
+    await tickAt(h, '2026-12-02T19:00:00+07:00');
+    expect(remindersTo(h, 'person:CB01')).toEqual([]);
+    expect(remindersTo(h, 'person:TN01')).toEqual([]);
+    expect(remindersTo(h, 'person:CB02')).toEqual([
+      'Đồng chí chưa gửi báo cáo tuần này cho Khu phố Hồ. Hạn gửi: 14h00 thứ Năm, 03/12/2026.\n' +
+        'Đồng chí bấm nút dưới đây, hoặc trả lời tin nhắn này, để báo cáo ạ. Nếu đi vắng, đồng chí gõ: vang',
+    ]);
+    expect(remindersTo(h, 'person:CB03')[0]).toContain('cho Phường Hồ, Khu phố Đông Côi.');
+    const reminder = rowsTo(h, 'person:CB02').at(-1)!.payload;
+    expect(reminder.type === 'message' && reminder.choices).toEqual([
+      [{ label: '📝 Báo cáo ngay', data: 'c:baocao' }],
+    ]);
+
+    // Dũng reports for the ward only: the next reminder names only the quarter.
+    h.clock.now = Date.parse('2026-12-03T07:00:00+07:00');
+    await weeklyReport(dung, { area: 'Phường Hồ' });
+    await tickAt(h, '2026-12-03T08:00:00+07:00');
+    expect(remindersTo(h, 'person:CB03')[1]).toContain('cho Khu phố Đông Côi.');
+
+    // Cúc answers from the reminder's button.
+    h.clock.now = Date.parse('2026-12-03T10:00:00+07:00');
+    cuc.read();
+    expect((await cuc.press('📝 Báo cáo ngay')).join('\n')).toContain(
+      'Tuần này tình hình Khu phố Hồ thế nào ạ?',
+    );
+    await cuc.press('Ổn định');
+    await cuc.press('Bình thường');
+    await cuc.press('Không có gì nổi bật');
+    await cuc.press('Không');
+    await cuc.press('Không');
+    await cuc.press('Gửi báo cáo');
+    await tickAt(h, '2026-12-03T12:30:00+07:00');
+
+    expect(remindersTo(h, 'person:CB02')).toHaveLength(2);
+    expect(remindersTo(h, 'person:CB03')).toHaveLength(3);
+    expect(remindersTo(h, 'person:CB01')).toEqual([]);
+    // In the order they fell due.
+    const times = rowsTo(h, 'person:CB03')
+      .filter((r) => r.payload.type === 'message' && r.payload.text.startsWith('Đồng chí chưa gửi'))
+      .map((r) => r.createdAt);
+    expect(times).toEqual(
+      ['2026-12-02T19:00:00+07:00', '2026-12-03T08:00:00+07:00', '2026-12-03T12:30:00+07:00'].map(Date.parse),
+    );
+    expect(outcome(h, 'weekly.reminder.thu1230', '2026-12-03T12:30:00+07:00')).toBe('sent:1');
+  });
+
+  it('never go out in quiet hours: one due at night waits for the morning, or is skipped past its deadline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ntt-q-'));
+    const file = scheduleFile(dir, {
+      weekly: {
+        reminders: [
+          { id: 'wed2215', weekday: 3, time: '22:15', source: 'test' },
+          { id: 'thu0500', weekday: 4, time: '05:00', source: 'test' },
+        ],
+      },
+    });
+    h = await createHarness({ now: '2026-12-02T09:00:00+07:00', env: { SCHEDULE_FILE: file } });
+    await linked(h, 'CB02');
+
+    await tickAt(h, '2026-12-02T22:15:00+07:00');
+    await tickAt(h, '2026-12-03T05:00:00+07:00');
+    await tickAt(h, '2026-12-03T06:29:59+07:00');
+    expect(remindersTo(h, 'person:CB02')).toEqual([]);
+    expect(outcome(h, 'weekly.reminder.wed2215', '2026-12-02T22:15:00+07:00')).toBeUndefined();
+
+    await tickAt(h, '2026-12-03T06:30:00+07:00');
+    // Both were held by the night; the morning brings one message, not two.
+    expect(remindersTo(h, 'person:CB02')).toHaveLength(1);
+    expect(outcome(h, 'weekly.reminder.thu0500', '2026-12-03T05:00:00+07:00')).toBe('sent:1');
+    expect(outcome(h, 'weekly.reminder.wed2215', '2026-12-02T22:15:00+07:00')).toBe('superseded');
+
+    for (const r of h.app.store.outboxRows()) {
+      if (r.payload.type === 'message' && r.payload.text.startsWith('Đồng chí chưa gửi')) {
+        expect(isWithinQuietHours(new Date(r.createdAt))).toBe(false);
+      }
+    }
+    await h.close();
+
+    const early = scheduleFile(dir, {
+      weekly: {
+        deadline: { weekday: 4, time: '06:00', source: 'test' },
+        reminders: [{ id: 'wed2200', weekday: 3, time: '22:00', source: 'test' }],
+      },
+    });
+    h = await createHarness({ now: '2026-12-02T09:00:00+07:00', env: { SCHEDULE_FILE: early } });
+    await linked(h, 'CB02');
+    await tickAt(h, '2026-12-02T22:00:00+07:00');
+    expect(outcome(h, 'weekly.reminder.wed2200', '2026-12-02T22:00:00+07:00')).toBe('skipped:quiet_hours');
+    await tickAt(h, '2026-12-03T06:30:00+07:00');
+    expect(remindersTo(h, 'person:CB02')).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('exactly once', () => {
+  it('sends once for two ticks at the same time, two processes at once, and the CLI run twice', async () => {
+    h = await createHarness({ now: '2026-12-02T09:00:00+07:00' });
+    await linked(h, 'CB02');
+    await tickAt(h, '2026-12-02T19:00:00+07:00');
+    await tickAt(h, '2026-12-02T19:00:00+07:00');
+    expect(remindersTo(h, 'person:CB02')).toHaveLength(1);
+
+    // A second process: its own connection to the same file, ticking at the same moment.
+    const db2 = openDb(h.dbPath);
+    const other = await buildApp({
+      config: loadConfig({ DATABASE_PATH: h.dbPath, LOG_LEVEL: 'silent', SCHEDULER: '0' }),
+      db: db2,
+      clock: () => Date.parse('2026-12-03T08:00:00+07:00'),
+      logger: createLogger('silent'),
+    });
+    h.clock.now = Date.parse('2026-12-03T08:00:00+07:00');
+    await Promise.all([
+      tick(h.app.ctx, at('2026-12-03T08:00:00+07:00')),
+      tick(other.ctx, at('2026-12-03T08:00:00+07:00')),
+    ]);
+    await other.close();
+    db2.$client.close();
+    expect(remindersTo(h, 'person:CB02')).toHaveLength(2);
+
+    const first = await cli(h, ['tick', '--at', '2026-12-03T12:30:00+07:00']);
+    expect(first.code).toBe(0);
+    expect(first.out.join('\n')).toContain('weekly.reminder.thu1230\tsent:1');
+    const again = await cli(h, ['tick', '--at', '2026-12-03T12:30:00+07:00']);
+    expect(again.out.at(-1)).toContain('không có việc nào mới đến hạn');
+    expect(remindersTo(h, 'person:CB02')).toHaveLength(3);
+    const keys = (
+      h.app.store.db.$client
+        .prepare(`SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE 'weekly.reminder.%'`)
+        .all() as Array<{
+        dedupe_key: string;
+      }>
+    ).map((r) => r.dedupe_key);
+    const cuc = h.app.store.personByCode('CB02')!.id;
+    expect(keys).toContain(`weekly.reminder.thu1230:${Date.parse('2026-12-03T12:30:00+07:00')}:${cuc}`);
+  });
+
+  it('a bad --at is a one-line error', async () => {
+    h = await createHarness({ now: '2026-12-02T09:00:00+07:00' });
+    const r = await cli(h, ['tick', '--at', '2026-12-03 14:00']);
+    expect(r.code).not.toBe(0);
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toContain('Thời điểm không hợp lệ');
+  });
+});
+
+describe('downtime', () => {
+  it('after a restart catches up: a reminder still before its deadline goes, later ones are skipped, the digest is sent late', async () => {
+    h = await createHarness({ now: '2026-12-02T18:00:00+07:00' });
+    await linked(h, 'CB02');
+    await linked(h, 'TN01');
+    await tickAt(h, '2026-12-02T18:00:00+07:00');
+
+    h.clock.now = Date.parse('2026-12-03T07:00:00+07:00');
+    h = await h.restart();
+    await tickAt(h, '2026-12-03T07:00:00+07:00');
+    expect(remindersTo(h, 'person:CB02')).toHaveLength(1);
+    expect(remindersTo(h, 'person:CB02')[0]).toContain('Hạn gửi: 14h00 thứ Năm, 03/12/2026.');
+
+    h.clock.now = Date.parse('2026-12-03T16:00:00+07:00');
+    h = await h.restart();
+    await tickAt(h, '2026-12-03T16:00:00+07:00');
+    expect(remindersTo(h, 'person:CB02')).toHaveLength(1);
+    expect(outcome(h, 'weekly.reminder.wed1900', '2026-12-02T19:00:00+07:00')).toBe('sent:1');
+    expect(outcome(h, 'weekly.reminder.thu0800', '2026-12-03T08:00:00+07:00')).toBe(
+      'skipped:deadline_passed',
+    );
+    expect(outcome(h, 'weekly.reminder.thu1230', '2026-12-03T12:30:00+07:00')).toBe(
+      'skipped:deadline_passed',
+    );
+    expect(outcome(h, 'weekly.digest', '2026-12-03T14:00:00+07:00')).toBe('sent_late');
+    const digests = textsTo(h, 'person:TN01').filter((t) =>
+      t.startsWith('📋 TÌNH HÌNH TUẦN 26/11–03/12/2026'),
+    );
+    expect(digests).toHaveLength(2);
+    for (const d of digests) expect(d.split('\n')[0]).toContain(LATE_NOTE);
+    // Repeating the tick changes nothing.
+    await tickAt(h, '2026-12-03T16:00:30+07:00');
+    expect(textsTo(h, 'person:TN01').filter((t) => t.startsWith('📋'))).toHaveLength(2);
+  });
+
+  it('a digest more than a day overdue is recorded as missed, not sent', async () => {
+    h = await createHarness({ now: '2026-12-03T13:00:00+07:00' });
+    await linked(h, 'TN01');
+    await tickAt(h, '2026-12-03T13:00:00+07:00');
+    h.clock.now = Date.parse('2026-12-05T09:00:00+07:00');
+    h = await h.restart();
+    await tickAt(h, '2026-12-05T09:00:00+07:00');
+    expect(outcome(h, 'weekly.digest', '2026-12-03T14:00:00+07:00')).toBe('missed');
+    expect(textsTo(h, 'person:TN01').filter((t) => t.startsWith('📋'))).toEqual([]);
+  });
+
+  it('never back-fills what fell due before the database first started', async () => {
+    h = await createHarness({ now: '2026-12-03T15:00:00+07:00' });
+    await linked(h, 'TN01');
+    const r = await tickAt(h, '2026-12-03T15:00:00+07:00');
+    expect(r.fired).toEqual([]);
+    expect(h.app.store.getKv('scheduler.startedAt')).toBe(Date.parse('2026-12-03T15:00:00+07:00'));
+    expect(textsTo(h, 'person:TN01').filter((t) => t.startsWith('📋'))).toEqual([]);
+  });
+});
+
+describe('the service', () => {
+  it('ticks by itself once started', async () => {
+    h = await createHarness({ now: '2026-12-02T19:00:00+07:00' });
+    await linked(h, 'CB02');
+    await h.app.start();
+    for (let i = 0; i < 500 && h.app.store.getKv('scheduler.lastTick') === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(remindersTo(h, 'person:CB02')).toHaveLength(1);
+  });
+
+  it('does not tick with SCHEDULER=0', async () => {
+    h = await createHarness({ now: '2026-12-02T19:00:00+07:00', env: { SCHEDULER: '0' } });
+    await linked(h, 'CB02');
+    await h.app.start();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.app.store.getKv('scheduler.lastTick')).toBeUndefined();
+    expect(remindersTo(h, 'person:CB02')).toEqual([]);
+  });
+});
+
+describe('the weekly boundary', () => {
+  it('puts 13h59:59 and 14h00:00 on Thursday in different weeks', async () => {
+    h = await createHarness({ now: '2026-12-03T13:00:00+07:00' });
+    const an = await linked(h, 'CB01');
+    const cuc = await linked(h, 'CB02');
+    h.clock.now = Date.parse('2026-12-03T13:59:59+07:00');
+    await weeklyReport(an);
+    h.clock.now = Date.parse('2026-12-03T14:00:00+07:00');
+    await weeklyReport(cuc, { week: 'Tuần này' });
+    await tickAt(h, '2026-12-03T14:00:00+07:00');
+
+    const list = JSON.parse((await cli(h, ['reports', 'list', '--json'])).out.join('\n')) as Array<{
+      person: string;
+      periodStart: string;
+      periodEnd: string;
+      submittedAt: string;
+    }>;
+    const byPerson = Object.fromEntries(list.map((r) => [r.person, r]));
+    expect(byPerson.CB01).toMatchObject({
+      periodEnd: '2026-12-03T14:00:00+07:00',
+      submittedAt: '2026-12-03T13:59:59+07:00',
+    });
+    expect(byPerson.CB02).toMatchObject({
+      periodStart: '2026-12-03T14:00:00+07:00',
+      submittedAt: '2026-12-03T14:00:00+07:00',
+    });
+
+    const json = await cli(h, [
+      'digest',
+      '--kind',
+      'weekly',
+      '--at',
+      '2026-12-03T14:00:00+07:00',
+      '--format',
+      'json',
+      '--unit',
+      'Phường Hồ',
+    ]);
+    const d = JSON.parse(json.out.join('\n')) as {
+      coverage: { reported: number; expected: number };
+      rows: Array<{ cadreCode: string; areaName: string; status: string }>;
+    };
+    expect(d.coverage).toMatchObject({ reported: 1, expected: 4 });
+    expect(d.rows.find((r) => r.cadreCode === 'CB01')!.status).toBe('reported');
+    expect(d.rows.find((r) => r.cadreCode === 'CB02')!.status).toBe('missing');
+  });
+});
