@@ -216,7 +216,8 @@ export class Conversation {
     const slash = text.startsWith('/');
     const [head = '', ...rest] = text.split(/\s+/);
     // "/baocao", "/start CODE": the first word; "bao cao", "báo cáo", "huong dan": the whole message.
-    const cmd = slash ? this.command(head) : (this.command(text) ?? undefined);
+    const bare = slash ? undefined : this.command(text);
+    const cmd = slash ? this.command(head) : bare?.slashOnly ? undefined : bare;
     if (!cmd && !slash) {
       const withArgs = this.commandWithArgs(text);
       if (withArgs) {
@@ -241,7 +242,7 @@ export class Conversation {
     for (let n = 1; n <= Math.min(3, words.length - 1); n++) {
       const cmd = this.command(words.slice(0, n).join(' '));
       const args = words.slice(n).join(' ');
-      if (cmd?.argsPattern?.test(args)) return { cmd, args };
+      if (cmd && !cmd.slashOnly && cmd.argsPattern?.test(args)) return { cmd, args };
     }
     return undefined;
   }
@@ -374,7 +375,11 @@ export class Conversation {
         account.id,
         {
           type: 'message',
-          text: 'Phiên làm việc đã tạm dừng vì lâu chưa có trả lời. Bản nháp vẫn được giữ; khi nào tiện, đồng chí gõ /baocao để làm tiếp ạ.',
+          text: `Phiên làm việc đã tạm dừng vì lâu chưa có trả lời. ${
+            typeof s.state.meta?.stopNote === 'string'
+              ? s.state.meta.stopNote
+              : 'Phần đã trả lời vẫn được giữ; khi nào tiện, gõ bao cao (hoặc /baocao) để làm tiếp ạ.'
+          }`,
         },
         now,
       );

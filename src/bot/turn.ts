@@ -44,6 +44,8 @@ export interface Command {
    * ("tra cứu PA-2026-0012"); without it only the bare words count, so free text is never eaten.
    */
   argsPattern?: RegExp;
+  /** Only "/name" calls it; typed as a bare word it is ordinary text (for words people also say). */
+  slashOnly?: boolean;
   /** Whether it works inside a group chat (everything else is ignored in groups). */
   inGroups?: boolean;
   run(turn: Turn, args: string): void;

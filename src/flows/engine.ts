@@ -446,7 +446,18 @@ function ask(def: FlowDef, s: FlowSession, effects: Effect[], redraw = false): S
   if (!redraw) s.seq += 1;
   const message = render(def, s);
   effects.push(redraw ? { type: 'replace', seq: s.seq, message } : { type: 'say', message });
-  return { session: s, effects, outcome: 'continue' };
+  return {
+    session: s,
+    effects: def.address ? effects.map((e) => addressed(e, def.address!)) : effects,
+    outcome: 'continue',
+  };
+}
+
+/** The engine's own words say "Đồng chí"; a flow for citizens addresses them its own way ("Bác/Anh/Chị"). */
+function addressed(e: Effect, address: string): Effect {
+  if (e.type !== 'say') return e;
+  const text = e.message.text.replace(/Đồng chí/g, address).replace(/đồng chí/g, address.toLowerCase());
+  return { ...e, message: { ...e.message, text } };
 }
 
 /** Whether setting the flag would bring in questions that do not apply yet (else the button is noise). */
@@ -477,7 +488,8 @@ function render(def: FlowDef, s: FlowSession): OutMessage {
       );
     const review = def.review!;
     const choices = [[btn(s, review.submitLabel, 'submit'), btn(s, review.editLabel, 'edit')]];
-    if (review.more && bringsMore(def, s, review.more.flag)) choices.push([btn(s, review.more.label, 'more')]);
+    if (review.more && bringsMore(def, s, review.more.flag))
+      choices.push([btn(s, review.more.label, 'more')]);
     return { text: `${fill(review.prompt, s.ctx)}\n\n${lines.join('\n')}`, choices, questionSeq: s.seq };
   }
   if (s.cursor === EDIT) {

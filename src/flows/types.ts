@@ -72,6 +72,8 @@ export interface FlowDef {
     /** A button on the card that sets a context flag, bringing in optional questions the fast path left out. */
     more?: { label: string; flag: string };
   };
+  /** How the engine's own messages address the user; defaults to "Đồng chí" (cadres). */
+  address?: string;
   /** Shown after submission; {time} is filled by the caller, who knows the clock. */
   done?: string;
 }

@@ -72,12 +72,15 @@ export function coreFeature(conv: Conversation): Feature {
           turn.reply({ text: 'Không có việc gì đang làm dở ạ.' });
           return;
         }
-        // A flow may say how it is resumed (meta.resumeHint); reports resume with "bao cao".
-        const resumeWith = String(turn.session.meta.resumeHint ?? 'bao cao (hoặc /baocao)');
+        // A flow may say what stopping means for it (meta.stopNote); a report's draft is kept.
+        const note = turn.session.meta.stopNote;
         turn.store.setSessionStatus(turn.account.id, 'closed', turn.now);
         turn.session = null;
         turn.reply({
-          text: `Đã dừng. Phần đã trả lời được giữ lại; khi nào tiện, gõ ${resumeWith} để làm tiếp ạ.`,
+          text:
+            typeof note === 'string'
+              ? `Đã dừng. ${note}`
+              : 'Đã dừng. Phần đã trả lời được giữ lại; khi nào tiện, gõ bao cao (hoặc /baocao) để làm tiếp ạ.',
         });
       },
     },

@@ -60,7 +60,10 @@ export function weeklyFeature(conv: Conversation, opts: WeeklyOptions): Feature 
         text: `Đồng chí đã gửi báo cáo tuần này cho ${area.unitName} lúc ${formatDateTime(new Date(report.submittedAt))}. Báo cáo mới sẽ thay báo cáo cũ (báo cáo cũ vẫn được lưu).`,
       });
     }
-    const openCases = turn.store.openCasesOfUnit(area.unitId).map((c) => ({ key: c.code, label: c.title }));
+    // Titles carry topic and area only, so two cases can share one: the code tells them apart.
+    const openCases = turn.store
+      .openCasesOfUnit(area.unitId)
+      .map((c) => ({ key: c.code, label: `${c.title} (${c.code})` }));
     const meta: WeeklyMeta = { reportId: report.id, unitId: area.unitId, late };
     turn.startFlow(
       weeklyReport,

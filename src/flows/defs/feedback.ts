@@ -162,6 +162,7 @@ export const feedbackCitizen: FlowDef = {
   id: 'feedback',
   version: 1,
   title: 'Gửi phản ánh',
+  address: 'Bác/Anh/Chị',
   questions: questions('citizen'),
   review: {
     prompt: 'Bác/Anh/Chị xem lại và bấm GỬI PHẢN ÁNH.',

@@ -29,10 +29,12 @@ describe('the weekly report and the cases', () => {
     await cuc.press('Xong');
     await cuc.press('Chưa chuyển');
     await cuc.press('Không'); // W6
-    expect(cuc.lastText()).toBe("Việc 'Môi trường, vệ sinh – Khu phố Hồ' đang theo dõi: tuần này thế nào?");
+    expect(cuc.lastText()).toBe(
+      "Việc 'Môi trường, vệ sinh – Khu phố Hồ (PA-2026-0001)' đang theo dõi: tuần này thế nào?",
+    );
     await cuc.press('Đã giải quyết xong');
     expect(cuc.lastText()).toBe(
-      "Việc 'An ninh, trật tự, lừa đảo – Khu phố Hồ' đang theo dõi: tuần này thế nào?",
+      "Việc 'An ninh, trật tự, lừa đảo – Khu phố Hồ (PA-2026-0002)' đang theo dõi: tuần này thế nào?",
     );
     await cuc.press('Chưa chuyển biến');
     await cuc.press('Không');

@@ -93,6 +93,8 @@ export function intakeFeature(
     return true;
   }
 
+  const STOP_NOTE = 'Phản ánh chưa được gửi. Khi cần, gõ phan anh (hoặc /phananh) để bắt đầu lại ạ.';
+
   // ---- starting --------------------------------------------------------------------------------
 
   function startCitizen(turn: Turn): void {
@@ -105,7 +107,7 @@ export function intakeFeature(
         lists: { areas: [BROWSE] },
         flags: {},
       },
-      { ...meta },
+      { ...meta, stopNote: STOP_NOTE },
     );
   }
 
@@ -130,7 +132,7 @@ export function intakeFeature(
         lists: { areas: [...areas, BROWSE] },
         flags: {},
       },
-      { ...meta },
+      { ...meta, stopNote: STOP_NOTE },
     );
   }
 

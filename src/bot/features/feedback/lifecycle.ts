@@ -322,6 +322,8 @@ export function lifecycleFeature(o: LifecycleOptions): Feature & {
         ? 'Chặn một tài khoản gửi tin quấy rối (quản trị)'
         : 'Bỏ chặn một tài khoản (quản trị)',
       order: 95,
+      // "chặn"/"chán" are everyday words: only the slash form is the admin command.
+      slashOnly: true,
       inMenu: (turn) => turn.roles().has('quan_tri'),
       run(turn, args) {
         if (!turn.roles().has('quan_tri')) {

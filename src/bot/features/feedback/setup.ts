@@ -1,6 +1,7 @@
 /** Plugs the phản ánh and the case register (issue 6) into the app. */
 import type { AppContext } from '../../../app.js';
 import { runEscalation } from './escalate.js';
+import { registerTickTask } from '../../../scheduler/tick.js';
 import { intakeFeature } from './intake.js';
 import { lifecycleFeature } from './lifecycle.js';
 import { CaseService, FEEDBACK_LIMITS, type FeedbackLimits } from './service.js';
@@ -9,8 +10,6 @@ export { FEEDBACK_LIMITS, type FeedbackLimits };
 
 /** What D0 names: the channel's owner and where formal complaints go (kv `feedback.notice` overrides). */
 const DEFAULT_NOTICE = { org: 'Hội Cựu chiến binh', ubnd: 'xã, phường' };
-
-const ESCALATE_EVERY_MS = 30_000;
 
 type EscalationContext = Pick<AppContext, 'store' | 'schedule'>;
 
@@ -58,20 +57,12 @@ export async function setupFeedback(
   ctx.conversation.use(lifecycle);
   ctx.hooks.weeklySubmitted.push(lifecycle.onWeeklySubmitted);
 
-  let timer: NodeJS.Timeout | undefined;
   ctx.hooks.onStart.push(() => {
     // Builds the folded area index before the first citizen types a name (~0.1 s for 5,000 units).
     svc.cases.searchUnits('a', 1);
-    if (!ctx.config.SCHEDULER) return;
-    timer = setInterval(() => {
-      try {
-        if (escalateCases(ctx, ctx.clock()) > 0) ctx.outbox.wake();
-      } catch (err) {
-        ctx.log.error({ err }, 'case escalation failed');
-      }
-    }, ESCALATE_EVERY_MS).unref();
   });
-  ctx.hooks.onClose.push(() => {
-    if (timer) clearInterval(timer);
+  // Escalation runs with every scheduler tick: the service's own (every 30 s) and `namtinhhinh tick`.
+  registerTickTask(ctx, (now) => {
+    escalateCases(ctx, now);
   });
 }
