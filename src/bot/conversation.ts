@@ -10,6 +10,10 @@ import type { Role } from '../store/schema.js';
 import type { AccountRow, Store } from '../store/store.js';
 import type { Inbound, OutboundMessage } from './channel.js';
 import type { ButtonHandler, Command, Feature, FlowHandler, SessionState, Turn } from './turn.js';
+import { lastShownMessage } from '../store/chatView.js';
+
+/** Cadres are "đồng chí"; anyone not linked to the roster is a citizen (brief §7). */
+const you = (turn: Turn): string => (turn.person ? 'Đồng chí' : 'Bác/Anh/Chị');
 
 export interface ConversationOptions {
   sessionIdleMs: number;
@@ -75,7 +79,7 @@ export class Conversation {
 
     const c = inbound.content;
     if (c.kind === 'unsupported') {
-      turn.reply({ text: 'Xin lỗi, loại tin nhắn này chưa đọc được. Đồng chí gõ chữ hoặc bấm nút ạ.' });
+      turn.reply({ text: `Xin lỗi, loại tin nhắn này chưa đọc được. ${you(turn)} gõ chữ hoặc bấm nút ạ.` });
       return;
     }
     if (c.kind === 'contact') return this.linkByContact(turn, c.phone, c.own);
@@ -91,16 +95,21 @@ export class Conversation {
         const phone = normalizePhone(text);
         if (phone) return this.linkByPhoneTyped(turn);
       }
-      return this.menu(turn, 'Đồng chí muốn làm gì ạ?');
+      const picked = this.typedPick(turn, text);
+      if (picked) return this.onButton(turn, picked);
+      return this.menu(turn, `${you(turn)} muốn làm gì ạ?`);
     }
     if (c.kind === 'media') {
       if (turn.session) return this.advance(turn, { type: 'media', media: c.media });
-      return this.menu(turn, 'Đã nhận tệp, nhưng chưa rõ tệp này cho việc gì. Đồng chí chọn việc cần làm ạ:');
+      return this.menu(
+        turn,
+        `Đã nhận tệp, nhưng chưa rõ tệp này cho việc gì. ${you(turn)} chọn việc cần làm ạ:`,
+      );
     }
     if (c.kind === 'location') {
       if (turn.session)
         return this.advance(turn, { type: 'location', latitude: c.latitude, longitude: c.longitude });
-      return this.menu(turn, 'Đã nhận vị trí. Đồng chí chọn việc cần làm ạ:');
+      return this.menu(turn, `Đã nhận vị trí. ${you(turn)} chọn việc cần làm ạ:`);
     }
   }
 
@@ -227,7 +236,7 @@ export class Conversation {
     }
     if (!cmd) {
       if (slash) {
-        this.menu(turn, `Không có lệnh "${head.slice(0, 32)}". Đồng chí chọn một việc dưới đây ạ:`);
+        this.menu(turn, `Không có lệnh "${head.slice(0, 32)}". ${you(turn)} chọn một việc dưới đây ạ:`);
         return true;
       }
       return false;
@@ -251,7 +260,7 @@ export class Conversation {
     if (data.startsWith('f:')) {
       const [, seq, value = ''] = data.split(':');
       if (!turn.session) {
-        return this.menu(turn, 'Nút này đã hết hiệu lực. Đồng chí chọn việc cần làm ạ:');
+        return this.menu(turn, `Nút này đã hết hiệu lực. ${you(turn)} chọn việc cần làm ạ:`);
       }
       return this.advance(turn, { type: 'button', seq: Number(seq), value });
     }
@@ -262,7 +271,15 @@ export class Conversation {
     const prefix = data.split(':')[0] ?? '';
     const handler = this.buttons.get(prefix);
     if (handler) return handler.run(turn, data);
-    return this.menu(turn, 'Nút này đã hết hiệu lực. Đồng chí chọn việc cần làm ạ:');
+    return this.menu(turn, `Nút này đã hết hiệu lực. ${you(turn)} chọn việc cần làm ạ:`);
+  }
+
+  /** A typed "2" with no flow open picks item 2 of the menu (or buttons) last shown in this chat. */
+  private typedPick(turn: Turn, text: string): string | undefined {
+    if (!/^\d{1,2}$/.test(text)) return undefined;
+    const shown = lastShownMessage(this.store.db, turn.inbound.channel, turn.inbound.chatId);
+    const choice = shown?.choices?.flat()[Number(text) - 1];
+    return choice && !choice.data.startsWith('f:') ? choice.data : undefined;
   }
 
   private handleGroup(turn: Turn): void {
@@ -285,7 +302,7 @@ export class Conversation {
     const lines = [intro];
     if (!turn.person) {
       lines.push(
-        'Nếu là cán bộ trong danh sách, đồng chí gửi mã liên kết (8 ký tự) hoặc bấm "Chia sẻ số điện thoại" để liên kết tài khoản.',
+        'Nếu là cán bộ trong danh sách, xin gửi mã liên kết (8 ký tự) hoặc bấm "Chia sẻ số điện thoại" để liên kết tài khoản.',
       );
     }
     const message: OutMessage = {
@@ -378,7 +395,7 @@ export class Conversation {
           text: `Phiên làm việc đã tạm dừng vì lâu chưa có trả lời. ${
             typeof s.state.meta?.stopNote === 'string'
               ? s.state.meta.stopNote
-              : 'Phần đã trả lời vẫn được giữ; khi nào tiện, gõ bao cao (hoặc /baocao) để làm tiếp ạ.'
+              : 'Phần đã trả lời vẫn được giữ; khi nào tiện, gõ báo cáo (hoặc /baocao) để làm tiếp ạ.'
           }`,
         },
         now,

@@ -206,10 +206,14 @@ function topicLine(d: Digest): string {
 
 function feedbackLine(d: Digest): string {
   const f = d.feedback;
-  if (f.reports === 0) return '• Đơn thư, phản ánh mới: không có';
+  // Phản ánh sent through the app this period count too: a leader must not read "không có"
+  // above a new PA-… case in the same digest.
+  const viaApp = d.cases.items.filter((c) => c.isNew && c.kind === 'phan_anh').length;
+  const app = viaApp > 0 ? `${viaApp} gửi qua ứng dụng` : '';
+  if (f.reports === 0) return `• Đơn thư, phản ánh mới: ${app || 'không có'}`;
   const count = f.total > 0 ? f.display : 'có (chưa rõ số lượng)';
   const routed = f.routing.map((r) => `${r.total > 0 ? `${r.display} ` : ''}${W5C_PHRASES[r.key]}`);
-  return `• Đơn thư, phản ánh mới: ${count}${routed.length > 0 ? ` (${routed.join('; ')})` : ''}`;
+  return `• Đơn thư, phản ánh mới: ${count}${routed.length > 0 ? ` (${routed.join('; ')})` : ''}${app ? `; ${app}` : ''}`;
 }
 
 function caseStatus(c: CaseItem): string {

@@ -49,6 +49,9 @@ function example(now: number): string {
   return formatDayMonthYear(new Date(startOfLocalDay(now) + 4 * DAY_MS));
 }
 
+// Said on /huy and when the session goes idle: nothing was recorded.
+const STOP_NOTE = 'Chưa ghi lịch vắng. Khi cần, gõ /vang để báo lại ạ.';
+
 export function awayFeature(deps: SchedulerDeps): Feature {
   const range = (from: number, to: number) =>
     `từ ${formatDayMonthYear(new Date(from))} đến hết ${formatDayMonthYear(new Date(to - 1))}`;
@@ -70,6 +73,13 @@ export function awayFeature(deps: SchedulerDeps): Feature {
       turn.reply({ text: 'Chỉ cán bộ trong danh sách, đã liên kết tài khoản, mới báo vắng được ạ.' });
       return;
     }
+    // Only cadres are reminded and counted; "vắng" means nothing for anyone else.
+    if (!turn.roles().has('can_bo') && deps.repo.currentAbsences(turn.person.id, turn.now).length === 0) {
+      turn.reply({
+        text: 'Đồng chí không phải gửi báo cáo tuần, nên không cần báo vắng ạ.',
+      });
+      return;
+    }
     const current = deps.repo.currentAbsences(turn.person.id, turn.now);
     if (current.length > 0) {
       turn.reply({
@@ -83,7 +93,7 @@ export function awayFeature(deps: SchedulerDeps): Feature {
         lists: { choices: [...AWAY_OPTIONS, ...(current.length > 0 ? [CANCEL_AWAY] : [])] },
         flags: {},
       },
-      {},
+      { stopNote: STOP_NOTE },
     );
   }
 
@@ -107,7 +117,11 @@ export function awayFeature(deps: SchedulerDeps): Feature {
         return;
       }
       case 'chon_ngay':
-        turn.startFlow(awayFrom, { vars: { example: example(turn.now) }, lists: {}, flags: {} }, {});
+        turn.startFlow(
+          awayFrom,
+          { vars: { example: example(turn.now) }, lists: {}, flags: {} },
+          { stopNote: STOP_NOTE },
+        );
         return;
     }
   }
@@ -122,10 +136,18 @@ export function awayFeature(deps: SchedulerDeps): Feature {
             ? 'Ngày chưa đúng. Đồng chí gõ theo dạng ngày/tháng/năm ạ.'
             : 'Ngày bắt đầu cần từ hôm qua trở đi ạ.',
       });
-      turn.startFlow(awayFrom, { vars: { example: example(turn.now) }, lists: {}, flags: {} }, {});
+      turn.startFlow(
+        awayFrom,
+        { vars: { example: example(turn.now) }, lists: {}, flags: {} },
+        { stopNote: STOP_NOTE },
+      );
       return;
     }
-    turn.startFlow(awayTo, { vars: { example: example(from) }, lists: {}, flags: {} }, { from });
+    turn.startFlow(
+      awayTo,
+      { vars: { example: example(from) }, lists: {}, flags: {} },
+      { from, stopNote: STOP_NOTE },
+    );
   }
 
   function onTo(turn: Turn, s: SessionState): void {
@@ -139,7 +161,11 @@ export function awayFeature(deps: SchedulerDeps): Feature {
             ? 'Ngày chưa đúng. Đồng chí gõ theo dạng ngày/tháng/năm ạ.'
             : `Ngày kết thúc cần sau ngày bắt đầu (${formatDayMonthYear(new Date(from))}) và không quá ${MAX_AWAY_DAYS} ngày ạ.`,
       });
-      turn.startFlow(awayTo, { vars: { example: example(from) }, lists: {}, flags: {} }, { from });
+      turn.startFlow(
+        awayTo,
+        { vars: { example: example(from) }, lists: {}, flags: {} },
+        { from, stopNote: STOP_NOTE },
+      );
       return;
     }
     record(turn, from, to);

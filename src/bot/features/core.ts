@@ -2,14 +2,21 @@
 import type { Conversation } from '../conversation.js';
 import type { Command, Feature, Turn } from '../turn.js';
 
+/** Cadres are "đồng chí"; a chat not linked to the roster is a citizen's (brief §7). */
+function you(turn: Turn): string {
+  return turn.person ? 'Đồng chí' : 'Bác/Anh/Chị';
+}
+
 function helpText(conv: Conversation, turn: Turn): string {
   const lines = [
     'HƯỚNG DẪN SỬ DỤNG',
     '',
-    '• Mỗi lần, bot hỏi một câu. Đồng chí bấm nút để trả lời, hoặc gõ số thứ tự của ý (1, 2, 3…).',
-    '• Gõ chữ không dấu cũng được, ví dụ: bao cao.',
+    `• Mỗi lần, bot hỏi một câu. ${you(turn)} bấm nút để trả lời, hoặc gõ số thứ tự của ý (1, 2, 3…).`,
+    `• Gõ chữ không dấu cũng được, ví dụ: ${turn.person ? 'bao cao' : 'phan anh'}.`,
     '• Muốn sửa câu vừa trả lời: bấm «Quay lại» hoặc gõ: quay lai.',
-    '• Muốn dừng giữa chừng: gõ huy. Phần đã trả lời được giữ lại, lúc khác gõ bao cao để làm tiếp.',
+    turn.person
+      ? '• Muốn dừng giữa chừng: gõ huy. Báo cáo làm dở được giữ lại, lúc khác gõ bao cao để làm tiếp.'
+      : '• Muốn dừng giữa chừng: gõ huy.',
   ];
   if (turn.roles().has('can_bo')) {
     lines.push('• Báo cáo nhanh tuần gửi trước 14h00 thứ Năm hằng tuần.');
@@ -48,7 +55,7 @@ export function coreFeature(conv: Conversation): Feature {
       order: 1,
       inMenu: () => false,
       run(turn) {
-        conv.menu(turn, 'Đồng chí chọn việc cần làm ạ:');
+        conv.menu(turn, `${you(turn)} chọn việc cần làm ạ:`);
       },
     },
     {
@@ -80,7 +87,7 @@ export function coreFeature(conv: Conversation): Feature {
           text:
             typeof note === 'string'
               ? `Đã dừng. ${note}`
-              : 'Đã dừng. Phần đã trả lời được giữ lại; khi nào tiện, gõ bao cao (hoặc /baocao) để làm tiếp ạ.',
+              : 'Đã dừng. Phần đã trả lời được giữ lại; khi nào tiện, gõ báo cáo (hoặc /baocao) để làm tiếp ạ.',
         });
       },
     },

@@ -26,6 +26,17 @@ function currentDigest(deps: SchedulerDeps, root: UnitRow, now: number): Digest 
   return compileFor(deps, root, weeklyJob(period), new Date(now)).digest;
 }
 
+/**
+ * The scheduled digest is followed by its DOCX, which "→ Xem báo cáo đầy đủ" points at; on demand
+ * no file follows, so the leader is told when it comes instead of looking for it.
+ */
+function onDemand(text: string, d: Digest): string {
+  return text.replace(
+    '→ Xem báo cáo đầy đủ',
+    `→ Báo cáo đầy đủ (tệp Word) sẽ gửi lúc ${formatDateTime(d.period.end)}`,
+  );
+}
+
 function soFar(now: number): string {
   return `(Tạm tính đến ${formatDateTime(new Date(now))})`;
 }
@@ -100,9 +111,8 @@ export function digestFeature(deps: SchedulerDeps): Feature {
     const roles = turn.roles();
     if (roles.has('truong_nhom')) {
       for (const root of leaderRoots(deps, turn.person.id)) {
-        turn.reply({
-          text: `${renderDigestText(currentDigest(deps, root, turn.now), 'leader')}\n${soFar(turn.now)}`,
-        });
+        const d = currentDigest(deps, root, turn.now);
+        turn.reply({ text: `${onDemand(renderDigestText(d, 'leader'), d)}\n${soFar(turn.now)}` });
       }
       turn.store.audit(
         'digest_view',

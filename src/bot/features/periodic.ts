@@ -115,6 +115,9 @@ function topicPrefill(weeks: Array<Record<string, Answer>>): { keys: string[]; t
   return { keys, text };
 }
 
+// Said on /huy and when the session goes idle; /baocaothang opens the draft where it stopped.
+const STOP_NOTE = 'Phần đã trả lời được giữ lại; khi nào tiện, gõ /baocaothang để làm tiếp ạ.';
+
 export function periodicFeature(deps: SchedulerDeps): Feature {
   const cadreAreas = (turn: Turn): AssignmentRow[] =>
     turn.person ? turn.store.assignments(turn.person.id).filter((a) => a.role === 'can_bo') : [];
@@ -243,13 +246,34 @@ export function periodicFeature(deps: SchedulerDeps): Feature {
     ctx.flags.hasDocuments = documents.length > 0;
 
     const meta: PeriodicMeta = { reportId: report.id, item, prefill };
-    turn.startFlow(periodicReport, ctx, { ...meta });
+    turn.startFlow(periodicReport, ctx, { ...meta, stopNote: STOP_NOTE });
+  }
+
+  /** After /huy or an idle stop, the report still owed opens again where the cadre stopped. */
+  function resumeDraft(turn: Turn, items: Item[]): boolean {
+    const raw = turn.store.session(turn.account.id);
+    if (!raw || raw.flowId !== 'periodic' || raw.state.cursor === null) return false;
+    const meta = (raw.state.meta ?? {}) as Partial<PeriodicMeta>;
+    const item = meta.item;
+    const stillOwed =
+      item !== undefined &&
+      items.some(
+        (i) =>
+          i.unitId === item.unitId && i.reportKind === item.reportKind && i.periodStart === item.periodStart,
+      );
+    if (!stillOwed) return false;
+    deps.conversation.reopen(
+      turn,
+      { ...raw.state, meta: raw.state.meta ?? {} },
+      'Tiếp tục báo cáo định kỳ đang làm dở:',
+    );
+    return true;
   }
 
   function run(turn: Turn): void {
     if (!turn.person) {
       turn.reply({
-        text: 'Chỉ cán bộ trong danh sách, đã liên kết tài khoản, mới gửi được báo cáo định kỳ. Đồng chí gửi mã liên kết hoặc bấm «Chia sẻ số điện thoại» ạ.',
+        text: 'Chỉ cán bộ trong danh sách, đã liên kết tài khoản, mới gửi được báo cáo định kỳ. Nếu là cán bộ, xin gửi mã liên kết hoặc bấm «Chia sẻ số điện thoại»; Bác/Anh/Chị muốn báo việc gì, xin gửi phản ánh ạ.',
       });
       return;
     }
@@ -264,6 +288,7 @@ export function periodicFeature(deps: SchedulerDeps): Feature {
       return;
     }
     const items = owedItems(turn);
+    if (resumeDraft(turn, items)) return;
     if (items.length === 0) {
       turn.reply({ text: 'Hiện chưa có báo cáo định kỳ nào phải gửi ạ.' });
       return;
@@ -283,7 +308,7 @@ export function periodicFeature(deps: SchedulerDeps): Feature {
         lists: { items: items.map((i, n) => ({ key: String(n), label: itemLabel(i) })) },
         flags: {},
       },
-      { items },
+      { items, stopNote: 'Chưa chọn báo cáo nào. Khi cần, gõ /baocaothang ạ.' },
     );
   }
 

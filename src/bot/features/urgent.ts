@@ -69,7 +69,12 @@ function alertText(
   const where = l('B3a');
   if (where) lines.push(`• Vị trí: ${where}`);
   const members =
-    a.B5 === 'co' ? `có${a.B5a !== undefined ? ` (khoảng ${String(a.B5a)} người)` : ''}` : (l('B5') ?? '');
+    a.B5 === 'co'
+      ? `có${a.B5a !== undefined ? ` (khoảng ${String(a.B5a)} người)` : ''}`
+      : // label() drops "khong" answers, but "no member involved" is news the leader needs.
+        a.B5 === 'khong'
+        ? 'không'
+        : (l('B5') ?? 'chưa rõ');
   lines.push(`• Số người: ${l('B4') ?? ''}; hội viên CCB: ${members.toLowerCase()}`);
   // Names of members are sensitive: this alert goes to truong_nhom only (brief §6.2).
   const names = l('B5b');
@@ -193,13 +198,17 @@ export function escalateUrgent(deps: SchedulerDeps, now: number): number {
   return escalated;
 }
 
+// Said on /huy and when the session goes idle: an urgent report has no draft to come back to.
+const URGENT_STOP_NOTE = 'Báo cáo đột xuất chưa được gửi. Khi cần, gõ /dotxuat để báo lại ạ.';
+const UPDATE_STOP_NOTE = 'Diễn biến chưa được gửi. Khi cần, gõ /capnhat để cập nhật lại ạ.';
+
 export function urgentFeature(deps: SchedulerDeps): Feature {
   const areasOf = (turn: Turn) => (turn.person ? turn.store.assignments(turn.person.id) : []);
 
   function start(turn: Turn): void {
     if (!turn.person) {
       turn.reply({
-        text: `Chỉ cán bộ trong danh sách, đã liên kết tài khoản, mới gửi được báo cáo đột xuất. Bác/Anh/Chị muốn báo việc gì, xin gửi phản ánh.\n${EMERGENCY_NOTICE}`,
+        text: `Chỉ cán bộ trong danh sách, đã liên kết tài khoản, mới gửi được báo cáo đột xuất. Bác/Anh/Chị muốn báo việc gì, xin gửi phản ánh.\n${EMERGENCY_NOTICE.replace('đồng chí', 'xin')}`,
       });
       return;
     }
@@ -218,7 +227,7 @@ export function urgentFeature(deps: SchedulerDeps): Feature {
         lists: { areas: unique.map((a) => ({ key: String(a.unitId), label: a.unitName })) },
         flags: {},
       },
-      {},
+      { stopNote: URGENT_STOP_NOTE },
     );
   }
 
@@ -299,6 +308,7 @@ export function urgentFeature(deps: SchedulerDeps): Feature {
       { vars: { incident: `${c.code} – ${c.title}, ${c.unitName}` }, lists: {}, flags: {} },
       {
         caseId: c.id,
+        stopNote: UPDATE_STOP_NOTE,
       },
     );
   }
@@ -325,7 +335,7 @@ export function urgentFeature(deps: SchedulerDeps): Feature {
         },
         flags: {},
       },
-      {},
+      { stopNote: UPDATE_STOP_NOTE },
     );
   }
 

@@ -26,6 +26,8 @@ export interface WeeklyOptions {
 }
 
 const WEEKLY_FLOWS = new Set(['weekly', 'pick_area', 'pick_period']);
+/** Where a weekly report in progress is parked, so that another flow cannot lose it. */
+const parkedKey = (accountId: number): string => `weekly.parked.${accountId}`;
 
 interface WeeklyMeta {
   reportId: number;
@@ -104,21 +106,25 @@ export function weeklyFeature(conv: Conversation, opts: WeeklyOptions): Feature 
 
   function resumeDraft(turn: Turn, areas: AssignmentRow[]): boolean {
     const raw = turn.store.session(turn.account.id);
-    if (!raw || raw.flowId !== 'weekly' || raw.state.cursor === null) return false;
-    const meta = (raw.state.meta ?? {}) as Partial<WeeklyMeta>;
+    // Another flow (a case button, /vang…) replaces the chat's one session; the report it
+    // interrupted was parked by onProgress and is picked up from there.
+    const state =
+      raw && raw.flowId === 'weekly' ? raw.state : turn.store.getKv<SessionState>(parkedKey(turn.account.id));
+    if (!state || state.flowId !== 'weekly' || state.cursor === null) return false;
+    const meta = (state.meta ?? {}) as Partial<WeeklyMeta>;
     const report = meta.reportId !== undefined ? turn.store.report(meta.reportId) : undefined;
     if (!report || !areas.some((a) => a.unitId === report.unitId)) return false;
     const current = weeklyPeriodAt(new Date(turn.now), opts.deadline);
     const stillOpen = report.periodStart === current.start.getTime() || meta.late === true;
     if (!stillOpen) return false;
-    conv.reopen(turn, { ...raw.state, meta: raw.state.meta ?? {} }, 'Tiếp tục báo cáo đang làm dở:');
+    conv.reopen(turn, { ...state, meta: state.meta ?? {} }, 'Tiếp tục báo cáo đang làm dở:');
     return true;
   }
 
   function run(turn: Turn): void {
     if (!turn.person) {
       turn.reply({
-        text: 'Chỉ cán bộ trong danh sách, đã liên kết tài khoản, mới gửi được báo cáo tuần. Đồng chí gửi mã liên kết hoặc bấm «Chia sẻ số điện thoại» ạ.',
+        text: 'Chỉ cán bộ trong danh sách, đã liên kết tài khoản, mới gửi được báo cáo tuần. Nếu là cán bộ, xin gửi mã liên kết hoặc bấm «Chia sẻ số điện thoại»; Bác/Anh/Chị muốn báo việc gì, xin gửi phản ánh ạ.',
       });
       turn.reply({ type: 'request_contact', text: 'Bấm nút dưới đây để chia sẻ số điện thoại:' });
       return;
@@ -134,7 +140,7 @@ export function weeklyFeature(conv: Conversation, opts: WeeklyOptions): Feature 
       conv.repeat(turn, 'Đồng chí đang làm dở báo cáo. Tiếp tục:');
       return;
     }
-    if (!turn.session && resumeDraft(turn, areas)) return;
+    if (resumeDraft(turn, areas)) return;
     if (areas.length === 1) return begin(turn, areas[0]!);
     const current = weeklyPeriodAt(new Date(turn.now), opts.deadline);
     turn.startFlow(
@@ -194,8 +200,10 @@ export function weeklyFeature(conv: Conversation, opts: WeeklyOptions): Feature 
         flowId: 'weekly',
         onProgress(turn, s: SessionState) {
           turn.store.saveDraftAnswers(Number(s.meta.reportId), s.answers, turn.now);
+          turn.store.setKv(parkedKey(turn.account.id), s, turn.now);
         },
         onSubmit(turn, s: SessionState) {
+          turn.store.setKv(parkedKey(turn.account.id), null, turn.now);
           const meta = s.meta as unknown as WeeklyMeta;
           const report = turn.store.submitReport(meta.reportId, s.answers, {
             now: turn.now,

@@ -93,7 +93,7 @@ export function intakeFeature(
     return true;
   }
 
-  const STOP_NOTE = 'Phản ánh chưa được gửi. Khi cần, gõ phan anh (hoặc /phananh) để bắt đầu lại ạ.';
+  const STOP_NOTE = 'Phản ánh chưa được gửi. Khi cần, gõ phản ánh (hoặc /phananh) để bắt đầu lại ạ.';
 
   // ---- starting --------------------------------------------------------------------------------
 

@@ -24,12 +24,18 @@ export interface LifecycleOptions {
 /** PA-2026-0012, pa 2026 12, VV-2026-3: the code as people type it. */
 const CODE_RE = /\b(PA|VV)[\s-]*(\d{4})[\s-]*(\d{1,6})\b/i;
 
+// Said on /huy and when the session goes idle: the case keeps its status.
+const CASE_STOP_NOTE = 'Tình trạng vụ việc chưa thay đổi. Khi cần, gõ /vuviec để cập nhật ạ.';
+
 export function parseCaseCode(text: string): string | null {
   const m = CODE_RE.exec(text);
   return m ? `${m[1]!.toUpperCase()}-${m[2]}-${m[3]!.padStart(4, '0')}` : null;
 }
 
+// One answer for everyone, sender or not, case or no case: a lookup reveals nothing.
 const NOT_FOUND = 'Không tìm thấy phản ánh này trong các phản ánh của Bác/Anh/Chị.';
+/** A linked cadre is "đồng chí" even when listing their own phản ánh (brief §7). */
+const you = (turn: Turn): string => (turn.person ? 'đồng chí' : 'Bác/Anh/Chị');
 
 /** W7 answers of the weekly report (keys W7.<case code>) as events on the cases. */
 const W7_EFFECT: Record<string, { status: CaseStatus | null; note: string }> = {
@@ -78,7 +84,7 @@ export function lifecycleFeature(o: LifecycleOptions): Feature & {
     turn.startFlow(
       caseUpdate,
       { vars: { code: c.code }, lists: { cases: [], statuses: statusOptions(c) }, flags: {} },
-      { caseId: c.id },
+      { caseId: c.id, stopNote: CASE_STOP_NOTE },
     );
   }
 
@@ -120,7 +126,7 @@ export function lifecycleFeature(o: LifecycleOptions): Feature & {
           },
           flags: {},
         },
-        {},
+        { stopNote: CASE_STOP_NOTE },
       );
     },
   };
@@ -278,7 +284,7 @@ export function lifecycleFeature(o: LifecycleOptions): Feature & {
         const mine = svc.cases.bySender(turn.account.id).slice(0, 10);
         if (mine.length === 0) {
           turn.reply({
-            text: 'Bác/Anh/Chị chưa gửi phản ánh nào từ tài khoản này. Muốn tra cứu, xin gõ: tra cứu và mã phản ánh, ví dụ: tra cứu PA-2026-0012.',
+            text: `${turn.person ? 'Đồng chí' : 'Bác/Anh/Chị'} chưa gửi phản ánh nào từ tài khoản này. Muốn tra cứu, xin gõ: tra cứu và mã phản ánh, ví dụ: tra cứu PA-2026-0012.${turn.person ? ' Vụ việc, phản ánh ở địa bàn của đồng chí: gõ /vuviec.' : ''}`,
           });
           return;
         }
@@ -286,7 +292,7 @@ export function lifecycleFeature(o: LifecycleOptions): Feature & {
           (c) => `• ${c.code} (${formatDateTime(new Date(c.createdAt))}): ${STATUS_LABELS[c.status]}`,
         );
         turn.reply({
-          text: `Các phản ánh Bác/Anh/Chị đã gửi:\n${lines.join('\n')}\nXem chi tiết: gõ tra cứu và mã số, ví dụ: tra cứu ${mine[0]!.code}`,
+          text: `Các phản ánh ${you(turn)} đã gửi:\n${lines.join('\n')}\nXem chi tiết: gõ tra cứu và mã số, ví dụ: tra cứu ${mine[0]!.code}`,
         });
         return;
       }

@@ -1,0 +1,19 @@
+/**
+ * What a chat was last shown, for reading a typed "1" as a pick from the menu on screen when no
+ * flow is open (Telegram and the local chat; Zalo does the same in its webhook before dispatch).
+ */
+import type { OutMessage } from '../flows/types.js';
+import type { ChannelName } from './schema.js';
+import type { Db } from './db.js';
+
+/** The newest chat message (not an edit, file or contact card) queued or delivered to this chat. */
+export function lastShownMessage(db: Db, channel: ChannelName, chatId: string): OutMessage | undefined {
+  const row = db.$client
+    .prepare(
+      `SELECT payload FROM outbox
+       WHERE channel = ? AND chat_id = ? AND json_extract(payload, '$.type') = 'message'
+       ORDER BY id DESC LIMIT 1`,
+    )
+    .get(channel, chatId) as { payload: string } | undefined;
+  return row ? (JSON.parse(row.payload) as OutMessage) : undefined;
+}
