@@ -231,14 +231,11 @@ function caseLine(d: Digest, leader: boolean): string {
   if (cs.overdue > 0) counts.push(`${cs.overdue} quá hạn`);
   if (cs.new > 0) counts.push(`${cs.new} mới`);
   if (resolved) counts.push(resolved);
+  // Members of the network see counts only (issue 6): even a topic in a small area can point at a sender.
+  if (!leader) return `• Vụ việc đang theo dõi: ${counts.join(', ')}`;
   const shown = open.slice(0, MAX_CASES).map((c) => {
-    // The network never sees a title: "tranh chấp đất hộ B" can point at a family. Nor does
-    // anyone see an anonymous sender's case by its title in a digest (brief §4.6).
-    const name = !leader
-      ? topicShort(c.topic)
-      : c.anonymous
-        ? `${topicShort(c.topic)} (ẩn danh)`
-        : truncate(c.title, 60);
+    // Nobody sees an anonymous sender's case by its title in a digest (brief §4.6).
+    const name = c.anonymous ? `${topicShort(c.topic)} (ẩn danh)` : truncate(c.title, 60);
     return `${name} – ${caseStatus(c)}${c.overdue ? ' (quá hạn)' : ''}`;
   });
   const more = open.length > MAX_CASES ? `; +${open.length - MAX_CASES} việc khác` : '';

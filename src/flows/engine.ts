@@ -138,7 +138,8 @@ export function proceed(def: FlowDef, session: FlowSession): StepResult {
   return advance(def, s, from, []);
 }
 
-export function resume(def: FlowDef, session: FlowSession, input: FlowInput): StepResult {
+export function resume(def: FlowDef, session: FlowSession, typed: FlowInput): StepResult {
+  let input = typed;
   const s = structuredClone(session);
   delete s.held;
   if (s.cursor === null) return { session: s, effects: [], outcome: 'submitted' };
@@ -147,6 +148,7 @@ export function resume(def: FlowDef, session: FlowSession, input: FlowInput): St
     return repeatCurrent(def, s, 'Nút này thuộc câu hỏi trước. Đồng chí trả lời câu hỏi dưới đây ạ.');
   }
 
+  input = typedNavigation(def, s, input);
   const nav = navigation(input);
   if (nav === 'back') return back(def, s);
 
@@ -174,6 +176,28 @@ export function resume(def: FlowDef, session: FlowSession, input: FlowInput): St
 }
 
 type Nav = 'back' | 'skip' | 'submit' | 'edit' | 'done' | null;
+
+/** The buttons a free-answer question shows, in display order: skip ("Không"/"Bỏ qua"), then back. */
+function navButtonsOf(q: Question, s: FlowSession): string[] {
+  const out: string[] = [];
+  if (q.skipOption) out.push('k');
+  else if (!isRequired(q, s)) out.push('skip');
+  if (s.trail.length > 0) out.push('back');
+  return out;
+}
+
+/**
+ * Every button can be pressed by typing its number. On a question answered in words, "1" is never a
+ * meaningful answer, so a lone number there is the button it numbers (e.g. "Không"), not the text "1".
+ */
+function typedNavigation(def: FlowDef, s: FlowSession, input: FlowInput): FlowInput {
+  if (input.type !== 'text' || s.cursor === REVIEW || s.cursor === EDIT || s.cursor === null) return input;
+  const inst = findInstance(def, s, s.cursor);
+  if (!inst || !['text', 'media', 'location'].includes(inst.question.kind)) return input;
+  const m = /^\s*(\d{1,2})\s*$/.exec(input.text);
+  const value = m ? navButtonsOf(inst.question, s)[Number(m[1]) - 1] : undefined;
+  return value ? { type: 'button', seq: s.seq, value } : input;
+}
 
 function navigation(input: FlowInput): Nav {
   if (input.type === 'button') {

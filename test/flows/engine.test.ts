@@ -107,6 +107,14 @@ describe('flow engine', () => {
     expect(r.session.answers).toMatchObject({ 'Q5.x1': 'a', 'Q5.x2': 'a' });
   });
 
+  it('a lone number on a question answered in words presses the button it numbers', () => {
+    // Q3 (optional location) shows [Bỏ qua] [Quay lại]; Q4 (photo) shows [Không] [Quay lại].
+    const r = run([text('khong'), text('1'), text('1')]);
+    expect(r.session.answers).toEqual({ Q1: 'khong', Q4: 'khong' });
+    const back = run([text('khong'), text('2')]);
+    expect(back.session.cursor).toBe('Q1');
+  });
+
   it('back from the first question says so instead of failing', () => {
     const r = run([{ type: 'button', seq: 1, value: 'back' }]);
     expect(r.says.map((m) => m.text)).toContain('Đây là câu hỏi đầu tiên.');
