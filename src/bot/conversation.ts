@@ -271,6 +271,8 @@ export class Conversation {
     const prefix = data.split(':')[0] ?? '';
     const handler = this.buttons.get(prefix);
     if (handler) return handler.run(turn, data);
+    // With a question open, the way forward is that question, not the menu.
+    if (turn.session) return this.repeat(turn, 'Nút này đã hết hiệu lực. Tiếp tục câu hỏi đang dở:');
     return this.menu(turn, `Nút này đã hết hiệu lực. ${you(turn)} chọn việc cần làm ạ:`);
   }
 

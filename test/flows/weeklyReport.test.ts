@@ -183,6 +183,16 @@ describe('weekly report transcripts', () => {
     await expect(c.transcript()).toMatchFileSnapshot('golden/weekly-stale-button.txt');
   });
 
+  it('an unknown button in the middle of a report brings back the open question, not the menu', async () => {
+    const c = await linkedCadre();
+    await c.send('/baocao');
+    await c.press('Ổn định');
+    await c.sendContent({ kind: 'button', data: 'zz:42' }, '[nút lạ]');
+    const texts = c.messages.slice(-2).map((m) => (m.payload as { text: string }).text);
+    expect(texts[0]).toBe('Nút này đã hết hiệu lực. Tiếp tục câu hỏi đang dở:');
+    expect(texts[1]).toContain('Tâm trạng chung của bà con, hội viên?');
+  });
+
   it('answers typed in NFD and without diacritics, numbers for choices, "1 3" for a multiple choice', async () => {
     const c = await linkedCadre();
     await c.send('/BAOCAO');
