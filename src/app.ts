@@ -105,6 +105,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     loggerInstance: log as unknown as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
   });
+  // Two info lines for every webhook call would cost more than the work itself at the Thursday peak;
+  // failures are still logged by the handlers.
+  http.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/webhooks/') || route.url.startsWith('/local/api/')) route.logLevel ??= 'warn';
+  });
   http.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');

@@ -25,7 +25,7 @@ export class OutboxSender {
   private loop: Promise<void> | null = null;
   private readonly lastSentAt = new Map<string, number>();
   private readonly pausedUntil = new Map<ChannelName, number>();
-  private readonly tokens = new Map<ChannelName, { tokens: number; at: number }>();
+  private readonly nextSlot = new Map<ChannelName, number>();
   private readonly opts: Required<OutboxOptions>;
   private inFlight = 0;
   /**
@@ -108,42 +108,40 @@ export class OutboxSender {
       ready.push({ row, channel });
     }
     if (nextAt !== null && nextAt <= now && ready.length === 0) nextAt = now + 50;
-    let sent = 0;
     let index = 0;
+    const done: Array<{ row: OutboxRow; result: SendResult; at: number }> = [];
     const worker = async () => {
       while (index < ready.length) {
         const item = ready[index++]!;
-        if (await this.deliver(item.row, item.channel)) sent++;
+        done.push({
+          row: item.row,
+          result: await this.deliver(item.row, item.channel),
+          at: this.opts.clock(),
+        });
       }
     };
     const workers = Array.from({ length: Math.min(this.opts.concurrency, ready.length) }, worker);
     await Promise.all(workers);
-    return { sent, attempted: ready.length, nextAt };
+    // Group commit: the pass's outcomes are recorded in one transaction (one fsync), not one per
+    // message. A crash before it only means those messages are sent again: delivery is at-least-once.
+    if (done.length > 0)
+      this.store.transaction(() => done.forEach((d) => this.record(d.row, d.result, d.at)));
+    return { sent: done.filter((d) => d.result.ok).length, attempted: ready.length, nextAt };
   }
 
   /**
-   * Waits for a send token of the channel's overall rate. It waits once for the time the bucket
-   * needs and then sends: a clock that does not move (a test's fixed clock) must not stall delivery.
+   * Reserves the channel's next send slot and waits for it, so concurrent workers together never
+   * exceed the channel's overall rate. Slots run on the real monotonic clock: a platform's rate limit
+   * is physical time, whatever clock the scheduler is given.
    */
   private async takeToken(channel: Channel): Promise<void> {
-    const rate = channel.globalPerSecond;
-    const refill = () => {
-      const now = this.opts.clock();
-      const b = this.tokens.get(channel.name) ?? { tokens: rate, at: now };
-      b.tokens = Math.min(rate, b.tokens + (Math.max(0, now - b.at) / 1000) * rate);
-      b.at = now;
-      this.tokens.set(channel.name, b);
-      return b;
-    };
-    let b = refill();
-    if (b.tokens < 1) {
-      await new Promise((r) => setTimeout(r, Math.ceil(((1 - b.tokens) / rate) * 1000)));
-      b = refill();
-    }
-    b.tokens = Math.max(0, b.tokens - 1);
+    const now = performance.now();
+    const slot = Math.max(now, this.nextSlot.get(channel.name) ?? 0);
+    this.nextSlot.set(channel.name, slot + 1000 / channel.globalPerSecond);
+    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
   }
 
-  private async deliver(row: OutboxRow, channel: Channel): Promise<boolean> {
+  private async deliver(row: OutboxRow, channel: Channel): Promise<SendResult> {
     await this.takeToken(channel);
     const chatKey = `${row.channel}:${row.chatId}`;
     this.lastSentAt.set(chatKey, this.opts.clock());
@@ -156,9 +154,7 @@ export class OutboxSender {
     } finally {
       this.inFlight--;
     }
-    const now = this.opts.clock();
-    this.store.transaction(() => this.record(row, result, now));
-    return result.ok;
+    return result;
   }
 
   private record(row: OutboxRow, result: SendResult, now: number): void {

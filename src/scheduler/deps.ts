@@ -4,7 +4,7 @@
  */
 import type { AppContext } from '../app.js';
 import type { OutboundMessage } from '../bot/channel.js';
-import { DEFAULT_DOC_TEMPLATE, type DocTemplate } from '../digest/docx.js';
+import { DEFAULT_DOC_TEMPLATE, type DocTemplate } from '../digest/template.js';
 import type { Conversation } from '../bot/conversation.js';
 import { reachableAccount, SchedulerStore } from '../store/schedule.js';
 import type { AccountRow, Store } from '../store/store.js';

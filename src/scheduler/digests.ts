@@ -18,7 +18,7 @@ import {
   type PeriodicKind,
 } from '../domain/calendar.js';
 import { fold } from '../domain/text.js';
-import { renderReportDocx, formatDocNumber } from '../digest/docx.js';
+import { formatDocNumber } from '../digest/template.js';
 import { periodNoun } from '../digest/labels.js';
 import { compileDigest, type Digest, type DigestInput, type DigestKind } from '../digest/model.js';
 import { renderDigestText } from '../digest/text.js';
@@ -236,6 +236,8 @@ export async function queuePendingDocuments(deps: SchedulerDeps, now: number): P
   for (const row of repo.digestsAwaitingDocument()) {
     const digest = reviveDigest(row.data.model);
     const template = docTemplate(store);
+    // Loaded on first use: the docx library is heavy and most processes never make a document.
+    const { renderReportDocx } = await import('../digest/docx.js');
     const buf = await renderReportDocx(digest, template, {
       number: row.number ?? 0,
       issuedAt: new Date(row.createdAt),

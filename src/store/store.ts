@@ -84,6 +84,7 @@ function rowToAccount(r: Record<string, unknown> | undefined): AccountRow | unde
 export class Store {
   readonly db: Db;
   private readonly s: Record<string, Statement>;
+  private readonly statements = new Map<string, Statement>();
   /** Called after a transaction that wrote outbox rows commits, so the sender wakes at once. */
   onOutboxWrite: () => void = () => {};
 
@@ -148,6 +149,16 @@ export class Store {
     };
   }
 
+  /** Each statement is prepared once: preparing costs more than running a small one. */
+  private q(sql: string): Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.$client.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   transaction<T>(fn: () => T): T {
     return tx(this.db, fn);
   }
@@ -161,40 +172,40 @@ export class Store {
 
   isUpdateSeen(channel: ChannelName, updateId: string): boolean {
     return (
-      this.db.$client
-        .prepare('SELECT 1 FROM inbound_updates WHERE channel = ? AND platform_update_id = ?')
-        .get(channel, updateId) !== undefined
+      this.q('SELECT 1 FROM inbound_updates WHERE channel = ? AND platform_update_id = ?').get(
+        channel,
+        updateId,
+      ) !== undefined
     );
   }
 
   /** Counts a failed attempt of one update; returns the number of attempts so far. */
   recordInboundFailure(channel: ChannelName, updateId: string, error: string, now: number): number {
-    const row = this.db.$client
-      .prepare(
-        `INSERT INTO inbound_failures (channel, platform_update_id, attempts, last_error, last_at) VALUES (?, ?, 1, ?, ?)
+    const row = this.q(
+      `INSERT INTO inbound_failures (channel, platform_update_id, attempts, last_error, last_at) VALUES (?, ?, 1, ?, ?)
          ON CONFLICT(channel, platform_update_id) DO UPDATE SET attempts = attempts + 1, last_error = excluded.last_error, last_at = excluded.last_at
          RETURNING attempts`,
-      )
-      .get(channel, updateId, error, now) as { attempts: number };
+    ).get(channel, updateId, error, now) as { attempts: number };
     return row.attempts;
   }
 
   deadLetter(source: string, ref: string, error: string, payload: unknown, now: number): void {
-    this.db.$client
-      .prepare('INSERT INTO dead_letters (source, ref, error, payload, at) VALUES (?, ?, ?, ?, ?)')
-      .run(source, ref, error, JSON.stringify(payload ?? null), now);
+    this.q('INSERT INTO dead_letters (source, ref, error, payload, at) VALUES (?, ?, ?, ?, ?)').run(
+      source,
+      ref,
+      error,
+      JSON.stringify(payload ?? null),
+      now,
+    );
   }
 
   deadLetters(): Array<{ source: string; ref: string; error: string; at: number }> {
-    return this.db.$client
-      .prepare('SELECT source, ref, error, at FROM dead_letters ORDER BY id')
-      .all() as never;
+    return this.q('SELECT source, ref, error, at FROM dead_letters ORDER BY id').all() as never;
   }
 
   /** Forget dedupe keys older than the platforms can re-deliver (Telegram keeps updates ≤ 24 h). */
   pruneInbound(olderThan: number): number {
-    return this.db.$client.prepare('DELETE FROM inbound_updates WHERE received_at < ?').run(olderThan)
-      .changes;
+    return this.q('DELETE FROM inbound_updates WHERE received_at < ?').run(olderThan).changes;
   }
 
   // ---- accounts and people -------------------------------------------------------------------
@@ -221,44 +232,54 @@ export class Store {
   }
 
   linkAccount(accountId: number, personId: number, phone?: string): void {
-    this.db.$client
-      .prepare('UPDATE channel_accounts SET person_id = ?, phone = coalesce(?, phone) WHERE id = ?')
-      .run(personId, phone ?? null, accountId);
+    this.q('UPDATE channel_accounts SET person_id = ?, phone = coalesce(?, phone) WHERE id = ?').run(
+      personId,
+      phone ?? null,
+      accountId,
+    );
   }
 
   setAccountPhone(accountId: number, phone: string): void {
-    this.db.$client.prepare('UPDATE channel_accounts SET phone = ? WHERE id = ?').run(phone, accountId);
+    this.q('UPDATE channel_accounts SET phone = ? WHERE id = ?').run(phone, accountId);
   }
 
   markUnreachable(accountId: number, reason: string, now: number): void {
-    this.db.$client
-      .prepare('UPDATE channel_accounts SET unreachable_at = ?, unreachable_reason = ? WHERE id = ?')
-      .run(now, reason, accountId);
+    this.q('UPDATE channel_accounts SET unreachable_at = ?, unreachable_reason = ? WHERE id = ?').run(
+      now,
+      reason,
+      accountId,
+    );
   }
 
   markReachable(accountId: number): void {
-    this.db.$client
-      .prepare('UPDATE channel_accounts SET unreachable_at = NULL, unreachable_reason = NULL WHERE id = ?')
-      .run(accountId);
+    this.q('UPDATE channel_accounts SET unreachable_at = NULL, unreachable_reason = NULL WHERE id = ?').run(
+      accountId,
+    );
   }
 
   updateChatId(channel: ChannelName, oldChatId: string, newChatId: string): void {
-    this.db.$client
-      .prepare('UPDATE channel_accounts SET chat_id = ? WHERE channel = ? AND chat_id = ?')
-      .run(newChatId, channel, oldChatId);
-    this.db.$client
-      .prepare(`UPDATE outbox SET chat_id = ? WHERE channel = ? AND chat_id = ? AND status = 'pending'`)
-      .run(newChatId, channel, oldChatId);
-    this.db.$client
-      .prepare('UPDATE network_groups SET chat_id = ? WHERE channel = ? AND chat_id = ?')
-      .run(newChatId, channel, oldChatId);
+    this.q('UPDATE channel_accounts SET chat_id = ? WHERE channel = ? AND chat_id = ?').run(
+      newChatId,
+      channel,
+      oldChatId,
+    );
+    this.q(`UPDATE outbox SET chat_id = ? WHERE channel = ? AND chat_id = ? AND status = 'pending'`).run(
+      newChatId,
+      channel,
+      oldChatId,
+    );
+    this.q('UPDATE network_groups SET chat_id = ? WHERE channel = ? AND chat_id = ?').run(
+      newChatId,
+      channel,
+      oldChatId,
+    );
   }
 
   accountsOfPerson(personId: number): AccountRow[] {
     return (
-      this.db.$client
-        .prepare('SELECT * FROM channel_accounts WHERE person_id = ? ORDER BY last_inbound_at DESC')
-        .all(personId) as Record<string, unknown>[]
+      this.q('SELECT * FROM channel_accounts WHERE person_id = ? ORDER BY last_inbound_at DESC').all(
+        personId,
+      ) as Record<string, unknown>[]
     ).map((r) => rowToAccount(r)!);
   }
 
@@ -275,9 +296,7 @@ export class Store {
   }
 
   allPeople(): PersonRow[] {
-    return (this.db.$client.prepare('SELECT * FROM people ORDER BY code').all() as unknown[]).map((r) =>
-      toPerson(r)!,
-    );
+    return (this.q('SELECT * FROM people ORDER BY code').all() as unknown[]).map((r) => toPerson(r)!);
   }
 
   /** Areas the person follows now, with the role they hold there. */
@@ -291,7 +310,7 @@ export class Store {
   }
 
   countPeople(): number {
-    return (this.db.$client.prepare('SELECT count(*) n FROM people').get() as { n: number }).n;
+    return (this.q('SELECT count(*) n FROM people').get() as { n: number }).n;
   }
 
   // ---- invites -------------------------------------------------------------------------------
@@ -300,11 +319,9 @@ export class Store {
     for (;;) {
       let code = '';
       for (let i = 0; i < 8; i++) code += INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)];
-      const r = this.db.$client
-        .prepare(
-          'INSERT INTO invites (code, person_id, created_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-        )
-        .run(code, personId, now, now + INVITE_DAYS * 86_400_000);
+      const r = this.q(
+        'INSERT INTO invites (code, person_id, created_at, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      ).run(code, personId, now, now + INVITE_DAYS * 86_400_000);
       if (r.changes === 1) return code;
     }
   }
@@ -315,16 +332,17 @@ export class Store {
     accountId: number,
     now: number,
   ): { personId: number } | { error: 'unknown' | 'used' | 'expired' } {
-    const row = this.db.$client
-      .prepare('SELECT person_id, used_at, expires_at FROM invites WHERE code = ?')
-      .get(code.toUpperCase()) as
-      { person_id: number; used_at: number | null; expires_at: number } | undefined;
+    const row = this.q('SELECT person_id, used_at, expires_at FROM invites WHERE code = ?').get(
+      code.toUpperCase(),
+    ) as { person_id: number; used_at: number | null; expires_at: number } | undefined;
     if (!row) return { error: 'unknown' };
     if (row.used_at !== null) return { error: 'used' };
     if (row.expires_at < now) return { error: 'expired' };
-    this.db.$client
-      .prepare('UPDATE invites SET used_at = ?, used_by_account_id = ? WHERE code = ?')
-      .run(now, accountId, code.toUpperCase());
+    this.q('UPDATE invites SET used_at = ?, used_by_account_id = ? WHERE code = ?').run(
+      now,
+      accountId,
+      code.toUpperCase(),
+    );
     return { personId: row.person_id };
   }
 
@@ -354,9 +372,9 @@ export class Store {
 
   idleSessions(olderThan: number): SessionRow[] {
     return (
-      this.db.$client
-        .prepare(`SELECT account_id FROM sessions WHERE status = 'active' AND updated_at < ?`)
-        .all(olderThan) as Array<{ account_id: number }>
+      this.q(`SELECT account_id FROM sessions WHERE status = 'active' AND updated_at < ?`).all(
+        olderThan,
+      ) as Array<{ account_id: number }>
     ).map((r) => this.session(r.account_id)!);
   }
 
@@ -367,7 +385,7 @@ export class Store {
   }
 
   report(id: number): ReportRow | undefined {
-    return toReport(this.db.$client.prepare('SELECT * FROM reports WHERE id = ?').get(id));
+    return toReport(this.q('SELECT * FROM reports WHERE id = ?').get(id));
   }
 
   /** The report row for a period, created as a draft when the cadre starts it. */
@@ -446,11 +464,9 @@ export class Store {
     reportId: number,
   ): Array<{ revision: number; submittedAt: number; answers: Record<string, Answer> }> {
     return (
-      this.db.$client
-        .prepare(
-          'SELECT revision, submitted_at, answers FROM report_revisions WHERE report_id = ? ORDER BY revision',
-        )
-        .all(reportId) as Array<{ revision: number; submitted_at: number; answers: string }>
+      this.q(
+        'SELECT revision, submitted_at, answers FROM report_revisions WHERE report_id = ? ORDER BY revision',
+      ).all(reportId) as Array<{ revision: number; submitted_at: number; answers: string }>
     ).map((r) => ({ revision: r.revision, submittedAt: r.submitted_at, answers: JSON.parse(r.answers) }));
   }
 
@@ -458,13 +474,11 @@ export class Store {
   listReports(): Array<
     ReportRow & { personCode: string; unitPath: string; answers: Record<string, Answer> }
   > {
-    const rows = this.db.$client
-      .prepare(
-        `SELECT r.*, p.code person_code, u.path unit_path FROM reports r
+    const rows = this.q(
+      `SELECT r.*, p.code person_code, u.path unit_path FROM reports r
          JOIN people p ON p.id = r.person_id JOIN units u ON u.id = r.unit_id ORDER BY r.id`,
-      )
-      .all() as Record<string, unknown>[];
-    const all = this.db.$client.prepare('SELECT report_id, key, value FROM report_answers').all() as Array<{
+    ).all() as Record<string, unknown>[];
+    const all = this.q('SELECT report_id, key, value FROM report_answers').all() as Array<{
       report_id: number;
       key: string;
       value: string;
@@ -491,11 +505,9 @@ export class Store {
 
   /** Next number of a yearly sequence, e.g. PA-2026-0001; atomic inside the caller's transaction. */
   nextCounter(key: string): number {
-    const r = this.db.$client
-      .prepare(
-        'INSERT INTO counters (key, value) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET value = value + 1 RETURNING value',
-      )
-      .get(key) as { value: number };
+    const r = this.q(
+      'INSERT INTO counters (key, value) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET value = value + 1 RETURNING value',
+    ).get(key) as { value: number };
     return r.value;
   }
 
@@ -503,14 +515,10 @@ export class Store {
     caseId: number,
     e: { at: number; status: CaseStatus; note?: string; actorPersonId?: number; actorAccountId?: number },
   ): void {
-    this.db.$client
-      .prepare(
-        'INSERT INTO case_events (case_id, at, status, note, actor_person_id, actor_account_id) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(caseId, e.at, e.status, e.note ?? null, e.actorPersonId ?? null, e.actorAccountId ?? null);
-    this.db.$client
-      .prepare('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?')
-      .run(e.status, e.at, caseId);
+    this.q(
+      'INSERT INTO case_events (case_id, at, status, note, actor_person_id, actor_account_id) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(caseId, e.at, e.status, e.note ?? null, e.actorPersonId ?? null, e.actorAccountId ?? null);
+    this.q('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?').run(e.status, e.at, caseId);
   }
 
   // ---- outbox --------------------------------------------------------------------------------
@@ -538,94 +546,81 @@ export class Store {
 
   /** Pending rows due now, the oldest per chat first; the sender keeps per-chat order. */
   dueOutbox(now: number, limit: number): OutboxRow[] {
-    const rows = this.db.$client
-      .prepare(
-        `SELECT o.* FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?
+    const rows = this.q(
+      `SELECT o.* FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?
            AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 'pending' AND e.channel = o.channel
                            AND e.chat_id = o.chat_id AND e.id < o.id)
          ORDER BY o.next_attempt_at, o.id LIMIT ?`,
-      )
-      .all(now, limit) as Record<string, unknown>[];
+    ).all(now, limit) as Record<string, unknown>[];
     return rows.map(toOutboxRow);
   }
 
   nextOutboxDue(): number | null {
-    const r = this.db.$client
-      .prepare(`SELECT min(next_attempt_at) t FROM outbox WHERE status = 'pending'`)
-      .get() as { t: number | null };
+    const r = this.q(`SELECT min(next_attempt_at) t FROM outbox WHERE status = 'pending'`).get() as {
+      t: number | null;
+    };
     return r.t;
   }
 
   markSent(id: number, platformMessageId: string | undefined, now: number): void {
-    this.db.$client
-      .prepare(
-        `UPDATE outbox SET status = 'sent', sent_at = ?, platform_message_id = ?, attempts = attempts + 1 WHERE id = ?`,
-      )
-      .run(now, platformMessageId ?? null, id);
+    this.q(
+      `UPDATE outbox SET status = 'sent', sent_at = ?, platform_message_id = ?, attempts = attempts + 1 WHERE id = ?`,
+    ).run(now, platformMessageId ?? null, id);
   }
 
   markRetry(id: number, error: string, nextAt: number): void {
-    this.db.$client
-      .prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
-      .run(error, nextAt, id);
+    this.q('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(
+      error,
+      nextAt,
+      id,
+    );
   }
 
   /** Pushes back every pending row of a chat (a 429 for that chat). */
   delayChat(channel: ChannelName, chatId: string, until: number): void {
-    this.db.$client
-      .prepare(
-        `UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?) WHERE channel = ? AND chat_id = ? AND status = 'pending'`,
-      )
-      .run(until, channel, chatId);
+    this.q(
+      `UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?) WHERE channel = ? AND chat_id = ? AND status = 'pending'`,
+    ).run(until, channel, chatId);
   }
 
   markFailed(id: number, error: string, now: number): void {
-    this.db.$client
-      .prepare(
-        `UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1, sent_at = ? WHERE id = ?`,
-      )
-      .run(error, now, id);
+    this.q(
+      `UPDATE outbox SET status = 'failed', last_error = ?, attempts = attempts + 1, sent_at = ? WHERE id = ?`,
+    ).run(error, now, id);
   }
 
   /** Nobody is messaged into a void: pending rows of an unreachable chat are cancelled with the reason. */
   cancelPendingForChat(channel: ChannelName, chatId: string, reason: string): number {
-    return this.db.$client
-      .prepare(
-        `UPDATE outbox SET status = 'cancelled', last_error = ? WHERE channel = ? AND chat_id = ? AND status = 'pending'`,
-      )
-      .run(reason, channel, chatId).changes;
+    return this.q(
+      `UPDATE outbox SET status = 'cancelled', last_error = ? WHERE channel = ? AND chat_id = ? AND status = 'pending'`,
+    ).run(reason, channel, chatId).changes;
   }
 
   platformMessageIdOf(ref: string): string | null {
-    const r = this.db.$client
-      .prepare(
-        `SELECT platform_message_id FROM outbox WHERE ref = ? AND status = 'sent' ORDER BY id DESC LIMIT 1`,
-      )
-      .get(ref) as { platform_message_id: string | null } | undefined;
+    const r = this.q(
+      `SELECT platform_message_id FROM outbox WHERE ref = ? AND status = 'sent' ORDER BY id DESC LIMIT 1`,
+    ).get(ref) as { platform_message_id: string | null } | undefined;
     return r?.platform_message_id ?? null;
   }
 
   outboxPayloadByRef(ref: string): OutboundMessage | undefined {
-    const r = this.db.$client
-      .prepare('SELECT payload FROM outbox WHERE ref = ? ORDER BY id DESC LIMIT 1')
-      .get(ref) as { payload: string } | undefined;
+    const r = this.q('SELECT payload FROM outbox WHERE ref = ? ORDER BY id DESC LIMIT 1').get(ref) as
+      { payload: string } | undefined;
     return r ? (JSON.parse(r.payload) as OutboundMessage) : undefined;
   }
 
   outboxRows(
     filter: { chatId?: string; afterId?: number; channel?: ChannelName } = {},
   ): Array<OutboxRow & { status: string; lastError: string | null; createdAt: number }> {
-    const rows = this.db.$client
-      .prepare(
-        `SELECT * FROM outbox WHERE (? IS NULL OR chat_id = ?) AND id > ? AND (? IS NULL OR channel = ?) ORDER BY id`,
-      )
-      .all(
-        filter.chatId ?? null,
-        filter.chatId ?? null,
-        filter.afterId ?? 0,
-        filter.channel ?? null,
-        filter.channel ?? null,
-      ) as Record<string, unknown>[];
+    const rows = this.q(
+      `SELECT * FROM outbox WHERE (? IS NULL OR chat_id = ?) AND id > ? AND (? IS NULL OR channel = ?) ORDER BY id`,
+    ).all(
+      filter.chatId ?? null,
+      filter.chatId ?? null,
+      filter.afterId ?? 0,
+      filter.channel ?? null,
+      filter.channel ?? null,
+    ) as Record<string, unknown>[];
     return rows.map((r) => ({
       ...toOutboxRow(r),
       status: r.status as string,
@@ -641,34 +636,29 @@ export class Store {
     p: { personId?: number; accountId?: number; subject?: string; data?: unknown },
     now: number,
   ) {
-    this.db.$client
-      .prepare(
-        'INSERT INTO audit_log (at, actor_person_id, actor_account_id, action, subject, data) VALUES (?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        now,
-        p.personId ?? null,
-        p.accountId ?? null,
-        action,
-        p.subject ?? null,
-        JSON.stringify(p.data ?? null),
-      );
+    this.q(
+      'INSERT INTO audit_log (at, actor_person_id, actor_account_id, action, subject, data) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(
+      now,
+      p.personId ?? null,
+      p.accountId ?? null,
+      action,
+      p.subject ?? null,
+      JSON.stringify(p.data ?? null),
+    );
   }
 
   // ---- kv ------------------------------------------------------------------------------------
 
   getKv<T>(key: string): T | undefined {
-    const r = this.db.$client.prepare('SELECT value FROM kv WHERE key = ?').get(key) as
-      { value: string } | undefined;
+    const r = this.q('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
     return r ? (JSON.parse(r.value) as T) : undefined;
   }
 
   setKv(key: string, value: unknown, now: number): void {
-    this.db.$client
-      .prepare(
-        'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-      )
-      .run(key, JSON.stringify(value), now);
+    this.q(
+      'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    ).run(key, JSON.stringify(value), now);
   }
 }
 

@@ -1,11 +1,7 @@
 /** Plugs the Zalo OA channel (issue 5) into the app. */
 import type { AppContext } from '../../app.js';
-import { SqliteZaloTokenStore } from '../../store/zaloTokens.js';
 import { ZaloChatRepo } from '../../store/zaloChat.js';
-import { ZaloChannel } from './channel.js';
-import { ZaloClient } from './client.js';
 import { rerouteAfterUnreachable } from './fallback.js';
-import { ZaloTokenManager } from './tokens.js';
 import { registerUnconfiguredZaloWebhook, registerZaloWebhook, ZALO_WEBHOOK_PATH } from './webhook.js';
 
 /** Refresh when less than this is left of the 25 h access token: at about 20 h, as the brief advises. */
@@ -30,6 +26,15 @@ export async function setupZalo(ctx: AppContext): Promise<void> {
   const appSecret = config.ZALO_APP_SECRET!;
   const oaSecretKey = config.ZALO_OA_SECRET_KEY!;
 
+  // The HTTP client (undici) is loaded only when Zalo is configured: it costs start-up time otherwise.
+  const [{ SqliteZaloTokenStore }, { ZaloTokenManager }, { ZaloClient }, { ZaloChannel }] = await Promise.all(
+    [
+      import('../../store/zaloTokens.js'),
+      import('./tokens.js'),
+      import('./client.js'),
+      import('./channel.js'),
+    ],
+  );
   const tokenStore = new SqliteZaloTokenStore(ctx.store.db);
   if (config.ZALO_REFRESH_TOKEN) {
     const adopted = await tokenStore.adoptRefreshToken(config.ZALO_REFRESH_TOKEN);

@@ -236,8 +236,12 @@ describe('tokens', () => {
     enqueue(CUC, { type: 'message', text: 'Nhắc đồng chí Cúc' });
     await rig.settle();
 
-    // Both were refused with the expired token, and both went out after the one refresh.
-    expect(rig.fake.requests.filter((r) => r.path === CS && r.error === -216)).toHaveLength(2);
+    // Refused with the expired token (the second may already find the new one: sends are spaced by
+    // the channel's rate), and both went out after the one refresh. Concurrent refreshes sharing
+    // one call are tested on the client itself (client.test.ts).
+    const refused = rig.fake.requests.filter((r) => r.path === CS && r.error === -216).length;
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(refused).toBeLessThanOrEqual(2);
     expect(rig.fake.refreshCalls).toBe(refreshes + 1);
     expect(rig.texts(AN).at(-1)).toBe('Nhắc đồng chí An');
     expect(rig.texts(CUC).at(-1)).toBe('Nhắc đồng chí Cúc');
