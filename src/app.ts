@@ -142,15 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   const timers: NodeJS.Timeout[] = [];
   const app: App = {
-    http,
-    store,
-    conversation,
-    dispatcher,
-    outbox,
-    channels,
-    log,
-    config,
-    clock,
+    ...ctx,
     ctx,
     async start() {
       for (const ch of channels.values()) await ch.start?.();

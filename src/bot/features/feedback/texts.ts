@@ -8,16 +8,11 @@ import type { Answer } from '../../../flows/types.js';
 import { D5_OPTIONS, D6_OPTIONS, D7_OPTIONS, CONSENT_HOW_OPTIONS } from '../../../flows/defs/feedback.js';
 import { FORWARD_OPTIONS } from '../../../flows/defs/caseUpdate.js';
 import type { CaseStatus } from '../../../store/schema.js';
+import { CASE_STATUS_LABELS } from '../../../digest/labels.js';
 import type { CaseEventRow, CaseRow, UnitRow } from '../../../store/cases.js';
 
-export const STATUS_LABELS: Record<CaseStatus, string> = {
-  moi: 'Mới',
-  da_tiep_nhan: 'Đã tiếp nhận',
-  dang_xu_ly: 'Đang xử lý',
-  da_chuyen: 'Đã chuyển',
-  da_giai_quyet: 'Đã giải quyết',
-  khong_thuoc_pham_vi: 'Không thuộc phạm vi',
-};
+/** One set of case status words for chats and digests. */
+export const STATUS_LABELS: Readonly<Record<CaseStatus, string>> = CASE_STATUS_LABELS;
 
 const COMMUNE_KINDS = new Set(['Xã', 'Phường', 'Thị trấn', 'Đặc khu']);
 const VILLAGE_KINDS = new Set(['Thôn', 'Khu phố', 'Tổ dân phố', 'Xóm', 'Ấp', 'Bản']);
