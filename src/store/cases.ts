@@ -325,7 +325,7 @@ export class CaseStore {
       note?: string | null;
       actorPersonId?: number | null;
       actorAccountId?: number | null;
-      data?: Record<string, unknown>;
+      data?: Record<string, unknown> | null;
     },
   ): void {
     this.p(

@@ -4,7 +4,8 @@
  * period's reports and the previous period's, urgent reports with whether anybody acknowledged
  * them, and the case register. Read-only; one query per table, not per cadre.
  */
-import { addWorkingDays, type Period } from '../domain/calendar.js';
+import type { Period } from '../domain/calendar.js';
+import { caseDigestRows } from './cases.js';
 import type { DigestInput, DigestKind } from '../digest/model.js';
 import type { Db } from './db.js';
 import { subtreePattern, type UnitRow } from './schedule.js';
@@ -165,35 +166,16 @@ export function buildDigestInput(db: Db, q: DigestQuery): DigestInput {
     acknowledged: Boolean(r.acked),
   }));
 
+  // The case register as caseDigestRows gives it to every digest; a digest sent late also counts
+  // the cases opened between the period's end and the moment it is compiled.
   const generated = q.generatedAt.getTime();
-  const cases = (
-    c
-      .prepare(
-        `SELECT c.id, c.code, c.unit_id, c.title, c.topic, c.status, c.anonymous, c.created_at, c.updated_at,
-           (SELECT e.note FROM case_events e WHERE e.case_id = c.id AND e.note IS NOT NULL ORDER BY e.at DESC, e.id DESC LIMIT 1) last_note
-         FROM cases c JOIN units u ON u.id = c.unit_id
-         WHERE ${inTree} AND c.created_at < ?
-           AND (c.status NOT IN ('da_giai_quyet', 'khong_thuoc_pham_vi') OR c.updated_at >= ?)
-         ORDER BY c.id`,
-      )
-      .all(rootPath, like, Math.max(end, generated), start) as Row[]
-  ).map((r) => {
-    const createdAt = new Date(r.created_at as number);
-    return {
-      id: r.id as number,
-      code: r.code as string,
-      unitId: r.unit_id as number,
-      title: r.title as string,
-      topic: r.topic as string,
-      status: r.status as string,
-      anonymous: Boolean(r.anonymous),
-      createdAt,
-      updatedAt: new Date(r.updated_at as number),
-      overdue: r.status === 'moi' && addWorkingDays(createdAt, q.intakeWorkingDays).getTime() < generated,
-      lastNote: (r.last_note as string | null) ?? null,
-      caseTitleFor: 0,
-    };
-  });
+  const cases = caseDigestRows(
+    db,
+    units.map((u) => u.id),
+    { start: q.period.start, end: new Date(Math.max(end, generated)) },
+    generated,
+    { intakeWorkingDays: q.intakeWorkingDays },
+  ).map((r) => ({ ...r, caseTitleFor: 0 }));
 
   return {
     kind: q.kind,

@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import type { Answer, FlowSession } from '../flows/types.js';
 import type { OutboundMessage, OutboxRow } from '../bot/channel.js';
 import { tx, type Db } from './db.js';
-import type { CaseStatus, ChannelName, ReportKind, Role } from './schema.js';
+import type { ChannelName, ReportKind, Role } from './schema.js';
 
 export interface AccountRow {
   id: number;
@@ -509,16 +509,6 @@ export class Store {
       'INSERT INTO counters (key, value) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET value = value + 1 RETURNING value',
     ).get(key) as { value: number };
     return r.value;
-  }
-
-  addCaseEvent(
-    caseId: number,
-    e: { at: number; status: CaseStatus; note?: string; actorPersonId?: number; actorAccountId?: number },
-  ): void {
-    this.q(
-      'INSERT INTO case_events (case_id, at, status, note, actor_person_id, actor_account_id) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(caseId, e.at, e.status, e.note ?? null, e.actorPersonId ?? null, e.actorAccountId ?? null);
-    this.q('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?').run(e.status, e.at, caseId);
   }
 
   // ---- outbox --------------------------------------------------------------------------------

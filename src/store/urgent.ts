@@ -5,6 +5,7 @@
  * `case_events` row with its own time, so updates never overwrite one another.
  */
 import { toLocal } from '../domain/calendar.js';
+import { CaseStore } from './cases.js';
 import type { Db } from './db.js';
 import type { CaseStatus } from './schema.js';
 
@@ -45,7 +46,12 @@ function toCase(r: Record<string, unknown>): UrgentCase {
 }
 
 export class UrgentStore {
-  constructor(readonly db: Db) {}
+  /** Case events are written the one way the register writes them. */
+  private readonly cases: CaseStore;
+
+  constructor(readonly db: Db) {
+    this.cases = new CaseStore(db);
+  }
 
   /**
    * Opens the incident case of an urgent report with the next free VV code of the year. The
@@ -134,33 +140,8 @@ export class UrgentStore {
   }
 
   /** A dated event that keeps the case's status as it is (a "Cập nhật diễn biến"), or changes it. */
-  addEvent(
-    caseId: number,
-    e: {
-      at: number;
-      status: CaseStatus;
-      note: string | null;
-      actorPersonId: number | null;
-      actorAccountId: number | null;
-      data: Record<string, unknown> | null;
-    },
-  ): void {
-    this.db.$client
-      .prepare(
-        'INSERT INTO case_events (case_id, at, status, note, actor_person_id, actor_account_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        caseId,
-        e.at,
-        e.status,
-        e.note,
-        e.actorPersonId,
-        e.actorAccountId,
-        e.data === null ? null : JSON.stringify(e.data),
-      );
-    this.db.$client
-      .prepare('UPDATE cases SET status = ?, updated_at = ? WHERE id = ?')
-      .run(e.status, e.at, caseId);
+  addEvent(caseId: number, e: Parameters<CaseStore['addEvent']>[1]): void {
+    this.cases.addEvent(caseId, e);
   }
 
   events(caseId: number): CaseEventRow[] {
