@@ -3,6 +3,7 @@
  * through the same intake as the webhook, in order, and the offset that confirms it to Telegram
  * moves past an update only after it committed. A second poller (409) is reported once, then waited out.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { TelegramError, type Telegram } from 'telegraf';
 import type { Update } from 'telegraf/types';
@@ -110,16 +111,11 @@ export class TelegramPoller {
   }
 
   private sleep(ms: number): Promise<void> {
-    const signal = this.abort.signal;
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done);
-    });
+    return sleepUnlessAborted(ms, this.abort.signal);
   }
+}
+
+/** Waits, or returns at once when the signal aborts (stop() must not wait out a back-off). */
+export function sleepUnlessAborted(ms: number, signal: AbortSignal): Promise<void> {
+  return delay(ms, undefined, { signal }).catch(() => undefined);
 }

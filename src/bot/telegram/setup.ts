@@ -11,7 +11,7 @@ import { NetworkGroups } from '../../store/networkGroups.js';
 import { TelegramChannel } from './channel.js';
 import { telegramGroupFeature } from './groups.js';
 import { TelegramIntake, describeError } from './intake.js';
-import { TelegramPoller } from './polling.js';
+import { sleepUnlessAborted, TelegramPoller } from './polling.js';
 import { ALLOWED_UPDATES } from './updates.js';
 import { WEBHOOK_PATH, registerDisabledRoute, registerWebhookRoute } from './webhook.js';
 import { clip } from './render.js';
@@ -187,15 +187,6 @@ class Bootstrap {
   }
 
   private sleep(ms: number): Promise<void> {
-    const signal = this.abort.signal;
-    return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done);
-    });
+    return sleepUnlessAborted(ms, this.abort.signal);
   }
 }
