@@ -4,7 +4,6 @@
  * that enforces Telegram's limits (30 msg/s overall, 1 msg/s per chat, 429 + retry_after).
  */
 import { join } from 'node:path';
-import { Telegram } from 'telegraf';
 import { FakeTelegramApi } from '../test/fakes/telegramApi.js';
 import { distModule } from './lib/repo.js';
 import { telegramUserId } from './lib/fixtures.js';
@@ -13,6 +12,7 @@ type DbModule = typeof import('../src/store/db.js');
 type StoreModule = typeof import('../src/store/store.js');
 type OutboxModule = typeof import('../src/bot/outbox.js');
 type ChannelModule = typeof import('../src/bot/telegram/channel.js');
+type ApiModule = typeof import('../src/bot/telegram/api.js');
 type LoggerModule = typeof import('../src/logger.js');
 
 /** Telegram's documented overall limit: the floor of any fan-out is rows / 30 s. */
@@ -34,13 +34,14 @@ export async function runFanout(dir: string, rows: number, runIndex: number): Pr
   const { Store } = await distModule<StoreModule>('store/store.js');
   const { OutboxSender } = await distModule<OutboxModule>('bot/outbox.js');
   const { TelegramChannel } = await distModule<ChannelModule>('bot/telegram/channel.js');
+  const { BotApiClient } = await distModule<ApiModule>('bot/telegram/api.js');
   const { createLogger } = await distModule<LoggerModule>('logger.js');
   const fake = await FakeTelegramApi.start();
   fake.enforceLimits({ perChatPerSecond: 1, globalPerSecond: PLATFORM_PER_SECOND, retryAfter: 1 });
   const db = openDb(join(dir, `fanout-${runIndex}.db`));
   const store = new Store(db);
   const log = createLogger('silent');
-  const api = new Telegram(fake.token, { apiRoot: fake.apiRoot, webhookReply: false });
+  const api = new BotApiClient(fake.token, fake.apiRoot);
   const channel = new TelegramChannel(api, Date.now, log);
   const sender = new OutboxSender(store, new Map([['telegram', channel]]), log);
   store.onOutboxWrite = () => sender.wake();
@@ -89,6 +90,7 @@ export async function runFanout(dir: string, rows: number, runIndex: number): Pr
     };
   } finally {
     await sender.stop();
+    await channel.stop();
     db.$client.close();
     await fake.close();
   }

@@ -8,7 +8,7 @@ import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FakeTelegramApi } from '../test/fakes/telegramApi.js';
-import { ROOT } from './lib/repo.js';
+import { ROOT, shippedNodeFlags } from './lib/repo.js';
 import { SECRET, freePort } from './webhook.js';
 
 export async function startToHealthz(templateDb: string, dir: string, runIndex: number): Promise<number> {
@@ -17,7 +17,7 @@ export async function startToHealthz(templateDb: string, dir: string, runIndex: 
   const dbPath = join(dir, `startup-${runIndex}.db`);
   copyFileSync(templateDb, dbPath);
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'dist/main.js')], {
+  const child = spawn(process.execPath, [...shippedNodeFlags(), join(ROOT, 'dist/main.js')], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -12,6 +12,7 @@
  * (so that --cpu-prof writes its profile).
  */
 import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import Fastify from 'fastify';
 import { Markup, Telegraf, session, type Context } from 'telegraf';
 import type { AddressInfo } from 'node:net';
@@ -49,6 +50,18 @@ function peakRss(): number {
     return m ? Number(m[1]) * 1024 : NaN;
   } catch {
     return NaN;
+  }
+}
+
+/** The kernel's split of this process's RSS: anonymous memory (heaps, caches) and mapped files (code). */
+function rssSplit(): { anonymous: number; file: number } {
+  try {
+    const text = readFileSync('/proc/self/smaps_rollup', 'utf8');
+    const kb = (key: string) =>
+      Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+    return { anonymous: kb('Anonymous'), file: kb('Rss') - kb('Anonymous') };
+  } catch {
+    return { anonymous: NaN, file: NaN };
   }
 }
 
@@ -177,6 +190,13 @@ async function main(): Promise<void> {
         heapUsedAfterGc: m.heapUsed,
         heapTotalAfterGc: m.heapTotal,
         externalAfterGc: m.external,
+        heapSpaces: Object.fromEntries(
+          getHeapSpaceStatistics().map((h) => [h.space_name, Math.round(h.physical_space_size / 2 ** 20)]),
+        ),
+        ...(() => {
+          const split = rssSplit();
+          return { anonymousAfterGc: split.anonymous, fileAfterGc: split.file };
+        })(),
       });
     } else if (msg.type === 'stop') {
       void started.close().finally(() => process.exit(0));

@@ -13,7 +13,7 @@ import { Pool } from 'undici';
 import { FakeTelegramApi, type RecordedCall } from '../test/fakes/telegramApi.js';
 import { callbackQuery, commandMessage, privateChat, type FakeUser } from '../test/fakes/telegramClient.js';
 import { percentile } from './lib/stats.js';
-import { benchScript, distModule } from './lib/repo.js';
+import { benchScript, distModule, shippedNodeFlags } from './lib/repo.js';
 import { rosterCsv, telegramUserId } from './lib/fixtures.js';
 import { FAST_PATH } from './lib/weeklyFastPath.js';
 import type { ServerEnv } from './server.js';
@@ -287,6 +287,11 @@ export interface WebhookRun {
   /** V8 heap committed (kept from the OS) and memory held outside it (buffers), after that GC. */
   heapTotalAfterGcMiB: number;
   externalAfterGcMiB: number;
+  /** RSS after GC that is anonymous memory (JS heap, SQLite's page cache, malloc) vs mapped files (code). */
+  anonymousAfterGcMiB: number;
+  fileAfterGcMiB: number;
+  /** V8's physical size of each heap space after GC, MiB. */
+  heapSpacesMiB: Record<string, number>;
   non2xx: number;
   /** Bot API calls the system made in the timed part (sendMessage, editMessageText, answerCallbackQuery). */
   apiCalls: number;
@@ -359,6 +364,8 @@ export async function runWebhook(o: WebhookOptions): Promise<WebhookRun> {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     execArgv: [
+      // The app as `npm start` runs it; the baselines as a team would run them, with Node's defaults.
+      ...(o.system === 'app' ? shippedNodeFlags() : []),
       '--expose-gc',
       ...(o.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfileDir}`] : []),
     ],
@@ -398,6 +405,9 @@ export async function runWebhook(o: WebhookOptions): Promise<WebhookRun> {
         heapUsedAfterGc: number;
         heapTotalAfterGc: number;
         externalAfterGc: number;
+        anonymousAfterGc: number;
+        fileAfterGc: number;
+        heapSpaces: Record<string, number>;
       }>(child, 'stats');
     })();
     const updates = o.cadres * UPDATES_PER_CADRE;
@@ -418,6 +428,9 @@ export async function runWebhook(o: WebhookOptions): Promise<WebhookRun> {
       heapAfterGcMiB: stats.heapUsedAfterGc / 2 ** 20,
       heapTotalAfterGcMiB: stats.heapTotalAfterGc / 2 ** 20,
       externalAfterGcMiB: stats.externalAfterGc / 2 ** 20,
+      anonymousAfterGcMiB: stats.anonymousAfterGc / 2 ** 20,
+      fileAfterGcMiB: stats.fileAfterGc / 2 ** 20,
+      heapSpacesMiB: stats.heapSpaces,
       non2xx: result.non2xx,
       apiCalls: fake.calls.length - callsBefore,
     };

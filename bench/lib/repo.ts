@@ -38,3 +38,14 @@ export function distModule<T>(rel: string): Promise<T> {
 export function benchScript(name: string): string {
   return fileURLToPath(new URL(`../${name}`, import.meta.url));
 }
+
+/**
+ * The Node flags `npm start` gives the service (package.json), so that the bench measures the
+ * process as it ships, e.g. its young-generation size, which is a third of its RSS.
+ */
+export function shippedNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const m = /^node\s+(.*?)\s*dist\/main\.js$/.exec(pkg.scripts.start);
+  if (!m) throw new Error(`bench: cannot read the node flags from the start script "${pkg.scripts.start}"`);
+  return m[1] ? m[1].split(/\s+/) : [];
+}

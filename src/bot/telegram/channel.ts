@@ -18,7 +18,7 @@ import {
   shareContactKeyboard,
   splitText,
 } from './render.js';
-import { within } from './api.js';
+import { within, type BotApi } from './api.js';
 
 type SendMessagePayload = Parameters<typeof Telegram.prototype.callApi<'sendMessage'>>[1];
 
@@ -40,10 +40,15 @@ export class TelegramChannel implements Channel {
   private readonly partsSent = new Map<number, number[]>();
 
   constructor(
-    private readonly api: Telegram,
+    private readonly api: BotApi,
     private readonly clock: () => number,
     private readonly log: Logger,
   ) {}
+
+  /** After the outbox stopped: nothing is sent any more. */
+  async stop(): Promise<void> {
+    await this.api.release?.();
+  }
 
   /** Telegram's FAQ: about one message per second in a chat, at most 20 per minute in a group. */
   spacingMs(chatId: string): number {

@@ -4,8 +4,8 @@
  * A button press is answered (answerCallbackQuery) right after the commit, outside the transaction.
  */
 import type { Logger } from 'pino';
-import { TelegramError, type Telegram } from 'telegraf';
-import { within } from './api.js';
+import { TelegramError } from 'telegraf';
+import { within, type BotApi } from './api.js';
 import { DispatchError, type Dispatcher } from '../dispatcher.js';
 import type { Store } from '../../store/store.js';
 import type { NetworkGroups } from '../../store/networkGroups.js';
@@ -21,7 +21,7 @@ export interface IntakeDeps {
   store: Store;
   dispatcher: Dispatcher;
   groups: NetworkGroups;
-  api: Telegram;
+  api: BotApi;
   log: Logger;
   clock: () => number;
   botUsername: () => string | undefined;

@@ -5,11 +5,11 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { TelegramError, type Telegram } from 'telegraf';
+import { TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { describeError, type TelegramIntake } from './intake.js';
 import { ALLOWED_UPDATES } from './updates.js';
-import { apiSignal } from './api.js';
+import type { BotApi } from './api.js';
 
 export interface PollerOptions {
   /** getUpdates long-poll timeout in seconds. */
@@ -28,7 +28,7 @@ export class TelegramPoller {
   private readonly opts: Required<PollerOptions>;
 
   constructor(
-    private readonly api: Telegram,
+    private readonly api: BotApi,
     private readonly intake: TelegramIntake,
     private readonly log: Logger,
     opts: PollerOptions = {},
@@ -52,7 +52,7 @@ export class TelegramPoller {
 
   private async run(): Promise<void> {
     const signal = this.abort.signal;
-    const call = { signal: apiSignal(signal) };
+    const call = { signal };
     let offset: number | undefined;
     let webhookDeleted = false;
     let failures = 0;

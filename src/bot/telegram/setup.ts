@@ -4,7 +4,7 @@
  * either the webhook (PUBLIC_URL set) or long polling.
  */
 import type { Logger } from 'pino';
-import { Telegram, TelegramError } from 'telegraf';
+import { TelegramError } from 'telegraf';
 import type { AppContext } from '../../app.js';
 import type { Command } from '../turn.js';
 import { NetworkGroups } from '../../store/networkGroups.js';
@@ -15,7 +15,7 @@ import { sleepUnlessAborted, TelegramPoller } from './polling.js';
 import { ALLOWED_UPDATES } from './updates.js';
 import { WEBHOOK_PATH, registerDisabledRoute, registerWebhookRoute } from './webhook.js';
 import { clip } from './render.js';
-import { within } from './api.js';
+import { BotApiClient, within } from './api.js';
 
 /** Where the CLI finds the bot's username for invite deep links when the environment does not name it. */
 export const USERNAME_KV_KEY = 'telegram.username';
@@ -33,7 +33,7 @@ export async function setupTelegram(ctx: AppContext): Promise<void> {
     return;
   }
   const log = ctx.log.child({ channel: 'telegram' });
-  const api = new Telegram(token, { apiRoot: config.TELEGRAM_API_ROOT, webhookReply: false });
+  const api = new BotApiClient(token, config.TELEGRAM_API_ROOT);
   ctx.channels.set('telegram', new TelegramChannel(api, ctx.clock, log));
 
   const groups = new NetworkGroups(ctx.store.db);

@@ -1,8 +1,8 @@
 // The Telegram Channel alone against the fake Bot API: every platform answer becomes a SendResult by cause.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Telegram } from 'telegraf';
 import { FakeTelegramApi } from '../../fakes/telegramApi.js';
 import { inlineButtons } from '../../fakes/telegramClient.js';
+import { BotApiClient } from '../../../src/bot/telegram/api.js';
 import { TelegramChannel } from '../../../src/bot/telegram/channel.js';
 import { createLogger } from '../../../src/logger.js';
 import type { OutboundMessage, OutboxRow } from '../../../src/bot/channel.js';
@@ -15,12 +15,15 @@ let nextId = 1;
 beforeAll(async () => {
   fake = await FakeTelegramApi.start();
   channel = new TelegramChannel(
-    new Telegram(fake.token, { apiRoot: fake.apiRoot }),
+    new BotApiClient(fake.token, fake.apiRoot),
     () => clock.now,
     createLogger('silent'),
   );
 });
-afterAll(async () => fake.close());
+afterAll(async () => {
+  await channel.stop();
+  await fake.close();
+});
 beforeEach(() => fake.reset());
 
 const row = (chatId: number, payload: OutboundMessage): OutboxRow => ({
