@@ -129,8 +129,10 @@ export class Store {
          VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?)`,
       ),
       answersOf: p('SELECT key, value FROM report_answers WHERE report_id = ?'),
-      answersDelete: p('DELETE FROM report_answers WHERE report_id = ?'),
-      answerInsert: p('INSERT INTO report_answers (report_id, key, value) VALUES (?, ?, ?)'),
+      answerDelete: p('DELETE FROM report_answers WHERE report_id = ? AND key = ?'),
+      answerUpsert: p(
+        'INSERT INTO report_answers (report_id, key, value) VALUES (?, ?, ?) ON CONFLICT (report_id, key) DO UPDATE SET value = excluded.value',
+      ),
       reportTouch: p('UPDATE reports SET updated_at = ? WHERE id = ?'),
       reportSubmit: p(
         `UPDATE reports SET status = 'submitted', submitted_at = ?, late = ?, revision = revision + 1, updated_at = ?,
@@ -426,9 +428,17 @@ export class Store {
     return out;
   }
 
+  /** Writes only what changed: a draft is saved at every answer, and rewriting it all made each step O(n). */
   private writeAnswers(reportId: number, answers: Record<string, Answer>): void {
-    this.s.answersDelete!.run(reportId);
-    for (const [k, v] of Object.entries(answers)) this.s.answerInsert!.run(reportId, k, JSON.stringify(v));
+    const stored = new Map(
+      (this.s.answersOf!.all(reportId) as Array<{ key: string; value: string }>).map((r) => [r.key, r.value]),
+    );
+    for (const [key, answer] of Object.entries(answers)) {
+      const value = JSON.stringify(answer);
+      if (stored.get(key) !== value) this.s.answerUpsert!.run(reportId, key, value);
+      stored.delete(key);
+    }
+    for (const key of stored.keys()) this.s.answerDelete!.run(reportId, key);
   }
 
   /** Keeps a draft's answers in step with the conversation, so `reports list` shows work in progress. */
