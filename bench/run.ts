@@ -187,8 +187,8 @@ async function main(): Promise<void> {
     profile = [
       `Busy ${round(top.busyMs / 1000, 1)} s, idle ${round(top.idleMs / 1000, 1)} s of the service's main thread (warm-up and start included).`,
       `Commits (the synchronous fsync inside better-sqlite3's transaction wrapper, which blocks the event loop) take`,
-      `${round(commitShare * 100, 0)} % of the busy time; of that, ${round(shareOf(/^drainOnce .*outbox/) * 100, 0)} % is the outbox recording the outcomes of a pass`,
-      `(one transaction per pass) and ${round(shareOf(/dispatcher/) * 100, 0)} % the dispatcher's group commit of inbound updates.`,
+      `${round(commitShare * 100, 0)} % of the busy time; of that, ${round(shareOf(/^recordOutcomes .*outbox/) * 100, 0)} % is the outbox recording delivery outcomes`,
+      `(without an fsync, see \`Store.transactionWithoutFsync\`) and ${round(shareOf(/dispatcher/) * 100, 0)} % the dispatcher's group commit of inbound updates.`,
       '',
       '',
       'Self time by function (top 12):',

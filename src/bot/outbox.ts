@@ -18,16 +18,37 @@ export interface OutboxOptions {
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** How long the outcomes already back wait for a pass's slowest send before they are recorded anyway. */
+const STRAGGLER_MS = 50;
+
+interface Outcome {
+  row: OutboxRow;
+  chatKey: string;
+  result: SendResult;
+  at: number;
+}
 
 export class OutboxSender {
   private running = false;
   private wakeUp: (() => void) | null = null;
+  /** A wake() that came while the loop was not waiting: the loop looks again before it sleeps. */
+  private woken = false;
   private loop: Promise<void> | null = null;
   private readonly lastSentAt = new Map<string, number>();
   private readonly pausedUntil = new Map<ChannelName, number>();
   private readonly nextSlot = new Map<ChannelName, number>();
   private readonly opts: Required<OutboxOptions>;
+  /**
+   * Chats with a row being sent or waiting to be recorded. Their row is still 'pending' in the
+   * database, so without this a second pass would send it again, or send the chat's next row first.
+   */
+  private readonly busyChats = new Set<string>();
+  private readonly queue: Array<{ row: OutboxRow; channel: Channel; chatKey: string }> = [];
+  private readonly sending = new Set<Promise<void>>();
+  private workers = 0;
   private inFlight = 0;
+  private outcomes: Outcome[] = [];
+  private recordTimer: NodeJS.Timeout | null = null;
   /**
    * Run in the recording transaction when a row finds its chat unreachable, after the account is
    * marked and before the chat's pending rows are cancelled, so a channel can re-route them.
@@ -55,28 +76,40 @@ export class OutboxSender {
     this.loop = this.run();
   }
 
+  /** Stops taking rows, lets the sends under way finish and records them, so none is sent twice. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
     await this.loop;
+    // Rows not started yet stay pending for the next start.
+    for (const item of this.queue.splice(0)) this.busyChats.delete(item.chatKey);
+    while (this.sending.size > 0) await Promise.all(this.sending);
+    if (this.recordTimer !== null) clearTimeout(this.recordTimer);
+    this.recordTimer = null;
+    this.recordOutcomes();
   }
 
   wake(): void {
     const w = this.wakeUp;
     this.wakeUp = null;
-    w?.();
+    if (w) w();
+    else this.woken = true;
   }
 
   private async run(): Promise<void> {
     while (this.running) {
       let waitMs = this.opts.pollMs;
+      this.woken = false;
       try {
-        const r = await this.drainOnce();
-        if (r.sent > 0 || r.attempted > 0) continue;
-        if (r.nextAt !== null) waitMs = Math.max(5, Math.min(waitMs, r.nextAt - this.opts.clock()));
+        // While a pass is still being sent, its end wakes the loop; looking earlier costs a query.
+        if (this.queue.length === 0) {
+          const nextAt = this.startDue();
+          if (nextAt !== null) waitMs = Math.max(5, Math.min(waitMs, nextAt - this.opts.clock()));
+        }
       } catch (err) {
         this.log.error({ err }, 'outbox loop error');
       }
+      if (this.woken || !this.running) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, waitMs);
         this.wakeUp = () => {
@@ -87,16 +120,21 @@ export class OutboxSender {
     }
   }
 
-  /** One pass over due rows. Returns how many were delivered and when the next one can go. */
-  async drainOnce(): Promise<{ sent: number; attempted: number; nextAt: number | null }> {
+  /**
+   * One pass: the due rows that may go now, one per chat whose previous row is settled, are sent by
+   * up to `concurrency` workers. The pass's outcomes are recorded together when its last send
+   * returns; if some send hangs, those already back are recorded after STRAGGLER_MS so that their
+   * chats go on: a hung call holds up its own chat, never the others. Returns when the next row
+   * that cannot go now will be due.
+   */
+  private startDue(): number | null {
     const now = this.opts.clock();
-    const rows = this.store.dueOutbox(now, this.opts.batch);
     let nextAt: number | null = this.store.nextOutboxDue();
-    const ready: Array<{ row: OutboxRow; channel: Channel }> = [];
-    for (const row of rows) {
+    for (const row of this.store.dueOutbox(now, this.opts.batch)) {
       const channel = this.channels.get(row.channel);
       if (!channel) continue; // kept pending until the channel is configured
       const chatKey = `${row.channel}:${row.chatId}`;
+      if (this.busyChats.has(chatKey)) continue;
       const earliest = Math.max(
         (this.lastSentAt.get(chatKey) ?? 0) + channel.spacingMs(row.chatId),
         this.pausedUntil.get(row.channel) ?? 0,
@@ -105,28 +143,57 @@ export class OutboxSender {
         nextAt = nextAt === null ? earliest : Math.min(Math.max(nextAt, now), earliest);
         continue;
       }
-      ready.push({ row, channel });
+      this.busyChats.add(chatKey);
+      this.queue.push({ row, channel, chatKey });
     }
-    if (nextAt !== null && nextAt <= now && ready.length === 0) nextAt = now + 50;
-    let index = 0;
-    const done: Array<{ row: OutboxRow; result: SendResult; at: number }> = [];
-    const worker = async () => {
-      while (index < ready.length) {
-        const item = ready[index++]!;
-        done.push({
-          row: item.row,
-          result: await this.deliver(item.row, item.channel),
-          at: this.opts.clock(),
-        });
-      }
-    };
-    const workers = Array.from({ length: Math.min(this.opts.concurrency, ready.length) }, worker);
-    await Promise.all(workers);
-    // Group commit: the pass's outcomes are recorded in one transaction (one fsync), not one per
-    // message. A crash before it only means those messages are sent again: delivery is at-least-once.
-    if (done.length > 0)
-      this.store.transaction(() => done.forEach((d) => this.record(d.row, d.result, d.at)));
-    return { sent: done.filter((d) => d.result.ok).length, attempted: ready.length, nextAt };
+    if (this.queue.length === 0 && nextAt !== null && nextAt <= now) nextAt = now + 50;
+    // Workers stuck in a hung send do not count: the others take the new pass.
+    while (this.workers < this.opts.concurrency && this.workers - this.inFlight < this.queue.length) {
+      this.workers++;
+      const worker = this.work();
+      this.sending.add(worker);
+      void worker.finally(() => this.sending.delete(worker));
+    }
+    return nextAt;
+  }
+
+  private async work(): Promise<void> {
+    for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+      this.inFlight++;
+      const result = await this.deliver(item.row, item.channel);
+      this.inFlight--;
+      this.outcomes.push({ row: item.row, chatKey: item.chatKey, result, at: this.opts.clock() });
+      if (this.inFlight === 0 && this.queue.length === 0) this.scheduleRecord(0);
+      else this.scheduleRecord(STRAGGLER_MS);
+    }
+    this.workers--;
+  }
+
+  /** Records the outcomes so far after `ms` (0: at once, at the end of a pass), then looks again. */
+  private scheduleRecord(ms: number): void {
+    if (this.recordTimer !== null) {
+      if (ms > 0) return;
+      clearTimeout(this.recordTimer);
+    }
+    this.recordTimer = setTimeout(() => {
+      this.recordTimer = null;
+      this.recordOutcomes();
+      this.wake();
+    }, ms);
+  }
+
+  /** Group commit of the outcomes so far, without an fsync: a lost record only means a resend. */
+  private recordOutcomes(): void {
+    const batch = this.outcomes;
+    if (batch.length === 0) return;
+    this.outcomes = [];
+    try {
+      this.store.transactionWithoutFsync(() => batch.forEach((o) => this.record(o.row, o.result, o.at)));
+    } catch (err) {
+      // The rows stay pending and go again: at-least-once, never lost.
+      this.log.error({ err, rows: batch.length }, 'outbox outcomes not recorded');
+    }
+    for (const o of batch) this.busyChats.delete(o.chatKey);
   }
 
   /**
@@ -145,16 +212,11 @@ export class OutboxSender {
     await this.takeToken(channel);
     const chatKey = `${row.channel}:${row.chatId}`;
     this.lastSentAt.set(chatKey, this.opts.clock());
-    this.inFlight++;
-    let result: SendResult;
     try {
-      result = await channel.send(row, (ref) => this.store.platformMessageIdOf(ref));
+      return await channel.send(row, (ref) => this.store.platformMessageIdOf(ref));
     } catch (err) {
-      result = { ok: false, kind: 'retry', error: err instanceof Error ? err.message : String(err) };
-    } finally {
-      this.inFlight--;
+      return { ok: false, kind: 'retry', error: err instanceof Error ? err.message : String(err) };
     }
-    return result;
   }
 
   private record(row: OutboxRow, result: SendResult, now: number): void {
@@ -208,7 +270,7 @@ export class OutboxSender {
     while (Date.now() < until) {
       const now = this.opts.clock();
       const due = this.store.dueOutbox(now, 1).some((r) => this.channels.has(r.channel));
-      if (!due && this.inFlight === 0) return;
+      if (!due && this.busyChats.size === 0) return;
       await new Promise((r) => setTimeout(r, 10));
     }
   }

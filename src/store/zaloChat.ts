@@ -10,15 +10,21 @@ import type { Db } from './db.js';
 export class ZaloChatRepo {
   constructor(private readonly db: Db) {}
 
-  /** The newest chat message (not an edit, file or contact card) delivered to this chat. */
-  lastDeliveredMessage(channel: ChannelName, chatId: string): OutboundMessage | undefined {
+  /**
+   * The newest chat message (not an edit, file or contact card) that is on the user's screen or
+   * may be: delivered, or already handed to Zalo (a send in flight, or one whose answer was lost
+   * and will be retried). Zalo often shows a message before the outbox has recorded it as sent,
+   * and the user answers what they see. Rows held for later (quiet hours) are not shown yet.
+   */
+  lastDeliveredMessage(channel: ChannelName, chatId: string, now: number): OutboundMessage | undefined {
     const row = this.db.$client
       .prepare(
         `SELECT payload FROM outbox
-         WHERE channel = ? AND chat_id = ? AND status = 'sent' AND json_extract(payload, '$.type') = 'message'
+         WHERE channel = ? AND chat_id = ? AND json_extract(payload, '$.type') = 'message'
+           AND (status = 'sent' OR (status = 'pending' AND (attempts > 0 OR next_attempt_at <= ?)))
          ORDER BY id DESC LIMIT 1`,
       )
-      .get(channel, chatId) as { payload: string } | undefined;
+      .get(channel, chatId, now) as { payload: string } | undefined;
     return row ? (JSON.parse(row.payload) as OutboundMessage) : undefined;
   }
 

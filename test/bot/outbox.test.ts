@@ -117,6 +117,52 @@ describe('outbox sender', () => {
     expect(h.app.store.deadLetters()[0]).toMatchObject({ source: 'outbox:telegram' });
   });
 
+  it('a call that hangs holds up only its own chat, and that chat goes on in order once it returns', async () => {
+    h = await createHarness();
+    let release!: () => void;
+    const hung = new Promise<void>((r) => (release = r));
+    class HangingChannel extends RecordingChannel {
+      override async send(row: OutboxRow): Promise<SendResult> {
+        if (row.payload.type === 'message' && row.payload.text === 'a1') await hung;
+        return super.send(row);
+      }
+    }
+    const ch = new HangingChannel();
+    enqueue('A', 'a1');
+    enqueue('A', 'a2');
+    for (let i = 1; i <= 5; i++) enqueue('B', `b${i}`);
+    setup(ch).start();
+    // Everyone else's messages go while A's first call is still unanswered.
+    await waitFor(() => ch.sent.length === 5);
+    expect(ch.sent.map((s) => s.text)).toEqual(['b1', 'b2', 'b3', 'b4', 'b5']);
+    release();
+    await sender!.flush(5000);
+    expect(ch.sent.filter((s) => s.chatId === 'A').map((s) => s.text)).toEqual(['a1', 'a2']);
+    expect(h.app.store.outboxRows({ chatId: 'A' }).map((r) => r.status)).toEqual(['sent', 'sent']);
+  });
+
+  it('stopping waits for the sends under way and records them, so nothing is sent twice', async () => {
+    h = await createHarness();
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    class SlowChannel extends RecordingChannel {
+      override async send(row: OutboxRow): Promise<SendResult> {
+        await slow;
+        return super.send(row);
+      }
+    }
+    const ch = new SlowChannel();
+    enqueue('C', 'c1');
+    setup(ch).start();
+    await waitFor(() => h.app.store.outboxRows({ chatId: 'C' }).length === 1);
+    await new Promise((r) => setTimeout(r, 50));
+    const stopping = sender!.stop();
+    release();
+    await stopping;
+    expect(ch.sent).toEqual([{ chatId: 'C', text: 'c1' }]);
+    expect(h.app.store.outboxRows({ chatId: 'C' })[0]!.status).toBe('sent');
+  });
+
   it('picks up rows written by another process (the CLI) without being woken', async () => {
     h = await createHarness();
     const ch = new RecordingChannel();

@@ -61,11 +61,12 @@ export function registerZaloWebhook(http: FastifyInstance, opts: ZaloWebhookOpti
    * A typed "1" or "Hướng dẫn" answers the list last shown. Questions of a flow read typed
    * answers themselves; menus and the extra choices of a question ("Xong", "Quay lại") only know
    * presses, so such a reply becomes the press of that choice. Runs under the sender's lock, after
-   * the previous message of this sender committed, so the list is the one the user saw.
+   * the previous message of this sender committed, so the list is the one the user saw, including
+   * one Zalo delivered while its answer to us was lost (the conversation has moved on to it too).
    */
   const withTypedChoice = (inbound: Inbound): Inbound => {
     if (inbound.content.kind !== 'text') return inbound;
-    const shown = opts.chats.lastDeliveredMessage('zalo', inbound.chatId);
+    const shown = opts.chats.lastDeliveredMessage('zalo', inbound.chatId, opts.clock());
     if (shown?.type !== 'message') return inbound;
     const data = readTypedChoice(inbound.content.text, shown);
     return data === null ? inbound : { ...inbound, content: { kind: 'button', data } };
