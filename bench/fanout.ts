@@ -42,6 +42,7 @@ export async function runFanout(dir: string, rows: number, runIndex: number): Pr
   const store = new Store(db);
   const log = createLogger('silent');
   const api = new BotApiClient(fake.token, fake.apiRoot);
+  await api.ready();
   const channel = new TelegramChannel(api, Date.now, log);
   const sender = new OutboxSender(store, new Map([['telegram', channel]]), log);
   store.onOutboxWrite = () => sender.wake();

@@ -1,6 +1,6 @@
 /**
- * The Bot API client. JSON calls go over one undici keep-alive pool; uploads (a file in the payload)
- * go through Telegraf's client, which builds the multipart body. Failures are Telegraf's
+ * The Bot API client. JSON calls go over one undici keep-alive pool; uploads (a file in the payload),
+ * and the start-up calls made before the pool is loaded, go through Telegraf's client. Failures are Telegraf's
  * `TelegramError` either way, so callers classify them in one place.
  *
  * Why not Telegraf's client for everything: it sends with node-fetch over node:http, which took about
@@ -10,7 +10,8 @@
 import { STATUS_CODES } from 'node:http';
 import { Telegram, TelegramError } from 'telegraf';
 import type { Opts, Telegram as ApiMethods } from 'telegraf/types';
-import { Pool } from 'undici';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Pool } from 'undici';
 
 export interface CallOptions {
   /** Ends the call at once (shutdown of long polling). */
@@ -62,17 +63,41 @@ function hasFile(payload: Record<string, unknown>): boolean {
   });
 }
 
+/** undici costs ~140 ms to import: it is loaded this long after the first call, once the service listens. */
+const POOL_AFTER_MS = 1_000;
+
 export class BotApiClient implements BotApi {
-  private readonly pool: Pool;
+  private pool: Pool | null = null;
+  private loading: Promise<void> | null = null;
+  private released = false;
+  private readonly origin: string;
   private readonly basePath: string;
-  private readonly uploads: Telegram;
+  /** Uploads, and every call until the pool is ready: Telegraf's own client. */
+  private readonly telegraf: Telegram;
 
   constructor(token: string, apiRoot: string) {
     // Resolved the way Telegraf resolves it, so a TELEGRAM_API_ROOT with a path prefix works alike.
     const base = new URL(`./bot${token}/`, apiRoot);
-    this.pool = new Pool(base.origin, { connections: 16, keepAliveTimeout: 30_000 });
+    this.origin = base.origin;
     this.basePath = base.pathname;
-    this.uploads = new Telegram(token, { apiRoot, webhookReply: false });
+    this.telegraf = new Telegram(token, { apiRoot, webhookReply: false });
+  }
+
+  /** Loads the fast client now rather than after the first call (tests, benchmarks). */
+  ready(): Promise<void> {
+    this.loading ??= this.loadPool(0);
+    return this.loading;
+  }
+
+  private async loadPool(afterMs: number): Promise<void> {
+    if (afterMs > 0) await delay(afterMs, undefined, { ref: false });
+    if (this.released) return;
+    try {
+      const { Pool } = await import('undici');
+      if (!this.released) this.pool = new Pool(this.origin, { connections: 16, keepAliveTimeout: 30_000 });
+    } catch {
+      // Telegraf's client goes on carrying every call.
+    }
   }
 
   readonly callApi = (async (
@@ -80,14 +105,15 @@ export class BotApiClient implements BotApi {
     payload: Record<string, unknown>,
     options: CallOptions = {},
   ): Promise<unknown> => {
-    if (hasFile(payload)) {
+    this.loading ??= this.loadPool(POOL_AFTER_MS);
+    if (this.pool === null || hasFile(payload)) {
       const signals = [
         ...(options.signal ? [options.signal] : []),
         ...(options.timeoutMs !== undefined ? [AbortSignal.timeout(options.timeoutMs)] : []),
       ];
       // Telegraf types its signal with an old AbortController shim; node-fetch takes the built-in one.
       const signal = AbortSignal.any(signals) as unknown as TelegrafSignal;
-      return this.uploads.callApi(method as 'sendDocument', payload as never, { signal });
+      return this.telegraf.callApi(method as 'sendDocument', payload as never, { signal });
     }
     const res = await this.pool.request({
       path: this.basePath + method,
@@ -112,7 +138,9 @@ export class BotApiClient implements BotApi {
     return answer.result;
   }) as BotApi['callApi'];
 
-  release(): Promise<void> {
-    return this.pool.close();
+  async release(): Promise<void> {
+    this.released = true;
+    await this.pool?.close();
+    this.pool = null;
   }
 }

@@ -52,6 +52,7 @@ afterAll(async () => {
 describe('BotApiClient', () => {
   it('posts JSON to /bot<token>/<method> under the API root, leaving out empty fields', async () => {
     const api = new BotApiClient('123:abc', `${root}/tg/`);
+    await api.ready();
     const message = await api.callApi('sendMessage', {
       chat_id: 42,
       text: 'Xin chào đồng chí',
@@ -66,6 +67,7 @@ describe('BotApiClient', () => {
 
   it("turns Telegram's refusal into a TelegramError with its code and description", async () => {
     const api = new BotApiClient('123:abc', root);
+    await api.ready();
     const err = await api.callApi('banChatMember', { chat_id: 1, user_id: 2 }).catch((e: unknown) => e);
     await api.release();
     expect(err).toBeInstanceOf(TelegramError);
@@ -75,6 +77,7 @@ describe('BotApiClient', () => {
 
   it('turns an HTML 5xx page into a TelegramError with the status, so it is retried', async () => {
     const api = new BotApiClient('123:abc', root);
+    await api.ready();
     const err = await api.callApi('getChat', { chat_id: 1 }).catch((e: unknown) => e);
     await api.release();
     expect(err).toBeInstanceOf(TelegramError);
@@ -83,6 +86,7 @@ describe('BotApiClient', () => {
 
   it('fails a 200 that is not JSON, and a call that hangs past its timeout, without a TelegramError', async () => {
     const api = new BotApiClient('123:abc', root);
+    await api.ready();
     const notJson = await api.callApi('getMe', {}).catch((e: unknown) => e);
     const hung = await api.callApi('getUpdates', { timeout: 0 }, { timeoutMs: 200 }).catch((e: unknown) => e);
     await api.release();
@@ -94,8 +98,20 @@ describe('BotApiClient', () => {
     expect(String((hung as Error).message)).not.toContain('123:abc');
   });
 
+  it('answers the same through Telegraf before the fast client is loaded (the start-up calls)', async () => {
+    const api = new BotApiClient('123:abc', `${root}/tg/`);
+    const message = await api.callApi('sendMessage', { chat_id: 42, text: 'Chào', reply_markup: undefined });
+    const refused = await api.callApi('banChatMember', { chat_id: 1, user_id: 2 }).catch((e: unknown) => e);
+    const gateway = await api.callApi('getChat', { chat_id: 1 }).catch((e: unknown) => e);
+    await api.release();
+    expect(message.message_id).toBe(7);
+    expect(seen.at(-3)).toEqual({ url: '/tg/bot123:abc/sendMessage', body: { chat_id: 42, text: 'Chào' } });
+    expect([(refused as TelegramError).code, (gateway as TelegramError).code]).toEqual([400, 502]);
+  });
+
   it('stops a call at once when its signal aborts (shutdown during long polling)', async () => {
     const api = new BotApiClient('123:abc', root);
+    await api.ready();
     const abort = new AbortController();
     const call = api
       .callApi('getUpdates', { timeout: 25 }, { signal: abort.signal })

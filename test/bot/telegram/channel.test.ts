@@ -14,11 +14,9 @@ let nextId = 1;
 
 beforeAll(async () => {
   fake = await FakeTelegramApi.start();
-  channel = new TelegramChannel(
-    new BotApiClient(fake.token, fake.apiRoot),
-    () => clock.now,
-    createLogger('silent'),
-  );
+  const api = new BotApiClient(fake.token, fake.apiRoot);
+  await api.ready();
+  channel = new TelegramChannel(api, () => clock.now, createLogger('silent'));
 });
 afterAll(async () => {
   await channel.stop();

@@ -18,6 +18,7 @@ import { TOPICS } from '../../../src/domain/topics.js';
 import { openDb } from '../../../src/store/db.js';
 import { Store } from '../../../src/store/store.js';
 import { importRosterFile } from '../../../src/store/roster.js';
+import type { ChannelName } from '../../../src/bot/channel.js';
 import { pick, rosterCsv, telegramUserId } from '../../../bench/lib/fixtures.js';
 import { deliverUntilAcked, sleep, WEBHOOK_SECRET } from './service.js';
 
@@ -27,8 +28,17 @@ export interface Cadre {
   user: FakeUser;
 }
 
-/** A migrated database whose cadres are already linked to their Telegram accounts. */
-export async function prepareLinkedCadres(path: string, count: number): Promise<Cadre[]> {
+/**
+ * A migrated database with `count` cadres of a generated roster, each already linked to the
+ * account `accountOf` gives it on `channel`.
+ */
+export async function prepareLinkedRoster<C extends { code: string }>(
+  path: string,
+  count: number,
+  channel: ChannelName,
+  cadreOf: (c: { code: string; fullName: string }, index: number) => C,
+  accountOf: (c: C) => { userId: string; name: string },
+): Promise<C[]> {
   const roster = rosterCsv({ wards: 3, areasPerWard: 10, cadres: count });
   writeFileSync(`${path}.roster.csv`, roster.csv);
   const db = openDb(path);
@@ -36,20 +46,31 @@ export async function prepareLinkedCadres(path: string, count: number): Promise<
   const r = await importRosterFile(db, `${path}.roster.csv`, now);
   if (!r.ok) throw new Error(`roster: ${JSON.stringify(r.errors.slice(0, 3))}`);
   const store = new Store(db);
-  const cadres = roster.cadres.map((c, i) => ({
-    index: i,
-    code: c.code,
-    user: { id: telegramUserId(i), first_name: c.fullName.split(' ').pop()!, last_name: 'CCB' },
-  }));
+  const cadres = roster.cadres.map(cadreOf);
   store.transaction(() => {
     for (const c of cadres) {
-      const id = String(c.user.id);
-      const account = store.touchAccount('telegram', id, id, c.user.first_name, now);
+      const { userId, name } = accountOf(c);
+      const account = store.touchAccount(channel, userId, userId, name, now);
       store.linkAccount(account.id, store.personByCode(c.code)!.id);
     }
   });
   db.$client.close();
   return cadres;
+}
+
+/** A migrated database whose cadres are already linked to their Telegram accounts. */
+export function prepareLinkedCadres(path: string, count: number): Promise<Cadre[]> {
+  return prepareLinkedRoster(
+    path,
+    count,
+    'telegram',
+    (c, i) => ({
+      index: i,
+      code: c.code,
+      user: { id: telegramUserId(i), first_name: c.fullName.split(' ').pop()!, last_name: 'CCB' },
+    }),
+    (c) => ({ userId: String(c.user.id), name: c.user.first_name }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

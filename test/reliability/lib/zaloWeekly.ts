@@ -3,17 +3,12 @@
  * the fake Zalo OA API received it), answer by typing the number of the choice from the list it
  * shows (or the words), and have Zalo re-send a signed event until the webhook answers 2xx.
  */
-import { writeFileSync } from 'node:fs';
 import type { FakeZaloApi } from '../../fakes/zaloApi.js';
 import { newZaloMsgId, signedZaloRequest, zaloTextEvent } from '../../fakes/zaloClient.js';
 import { weeklyReport } from '../../../src/flows/defs/weeklyReport.js';
 import { TOPICS } from '../../../src/domain/topics.js';
-import { openDb } from '../../../src/store/db.js';
-import { Store } from '../../../src/store/store.js';
-import { importRosterFile } from '../../../src/store/roster.js';
-import { rosterCsv } from '../../../bench/lib/fixtures.js';
 import { deliverUntilAcked, sleep } from './service.js';
-import { identify, type Plan } from './weekly.js';
+import { identify, prepareLinkedRoster, type Plan } from './weekly.js';
 
 export interface ZaloCadre {
   index: number;
@@ -34,28 +29,14 @@ export function zaloUserId(index: number): string {
 }
 
 /** A migrated database whose cadres are already linked to their Zalo accounts. */
-export async function prepareLinkedZaloCadres(path: string, count: number): Promise<ZaloCadre[]> {
-  const roster = rosterCsv({ wards: 3, areasPerWard: 10, cadres: count });
-  writeFileSync(`${path}.roster.csv`, roster.csv);
-  const db = openDb(path);
-  const now = Date.now();
-  const r = await importRosterFile(db, `${path}.roster.csv`, now);
-  if (!r.ok) throw new Error(`roster: ${JSON.stringify(r.errors.slice(0, 3))}`);
-  const store = new Store(db);
-  const cadres = roster.cadres.map((c, i) => ({
-    index: i,
-    code: c.code,
-    userId: zaloUserId(i),
-    name: c.fullName,
-  }));
-  store.transaction(() => {
-    for (const c of cadres) {
-      const account = store.touchAccount('zalo', c.userId, c.userId, c.name, now);
-      store.linkAccount(account.id, store.personByCode(c.code)!.id);
-    }
-  });
-  db.$client.close();
-  return cadres;
+export function prepareLinkedZaloCadres(path: string, count: number): Promise<ZaloCadre[]> {
+  return prepareLinkedRoster(
+    path,
+    count,
+    'zalo',
+    (c, i) => ({ index: i, code: c.code, userId: zaloUserId(i), name: c.fullName }),
+    (c) => ({ userId: c.userId, name: c.name }),
+  );
 }
 
 /** Posts a text as Zalo would, signed, again and again until the webhook answers 2xx. */
