@@ -13,7 +13,14 @@ import { FakeTelegramApi } from '../fakes/telegramApi.js';
 import { commandMessage } from '../fakes/telegramClient.js';
 import { prng } from '../../bench/lib/fixtures.js';
 import { FaultyProxy } from './lib/faultyProxy.js';
-import { ServiceProcess, WEBHOOK_SECRET, deliverUntilAcked, freePort, sleep } from './lib/service.js';
+import {
+  ServiceProcess,
+  WEBHOOK_SECRET,
+  deliverUntilAcked,
+  freePort,
+  outboxSettled,
+  sleep,
+} from './lib/service.js';
 import { announce, FULL, SEED, SIZES } from './lib/sizes.js';
 import {
   ChatWatcher,
@@ -113,10 +120,7 @@ describe('faults of the platform', () => {
     }
 
     // Nothing stuck: every row reaches a final state (retries back off for seconds after the faults).
-    const db = new Database(dbPath, { readonly: true });
-    const pending = db.prepare(`SELECT count(*) n FROM outbox WHERE status = 'pending'`);
-    const until = Date.now() + 180_000;
-    while ((pending.get() as { n: number }).n > 0 && Date.now() < until) await sleep(100);
+    const db = await outboxSettled(dbPath);
     const rows = db
       .prepare('SELECT id, chat_id, status, last_error, attempts FROM outbox ORDER BY id')
       .all() as Array<{

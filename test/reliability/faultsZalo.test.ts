@@ -18,7 +18,7 @@ import { renderZaloText } from '../../src/bot/zalo/render.js';
 import { FakeZaloApi } from '../fakes/zaloApi.js';
 import { prng } from '../../bench/lib/fixtures.js';
 import { FaultyProxy, ZALO_DIALECT, type Fault } from './lib/faultyProxy.js';
-import { ServiceProcess, freePort, sleep } from './lib/service.js';
+import { ServiceProcess, freePort, outboxSettled, sleep } from './lib/service.js';
 import { announce, FULL, SEED, SIZES } from './lib/sizes.js';
 import { expectedAnswers, normaliseAnswers, planFor } from './lib/weekly.js';
 import {
@@ -206,10 +206,7 @@ describe('faults of the platform: Zalo OA', () => {
     ).toContain('HƯỚNG DẪN');
 
     // Nothing stuck: every row reaches a final state (retries back off for seconds after the faults).
-    const db = new Database(dbPath, { readonly: true });
-    const pending = db.prepare(`SELECT count(*) n FROM outbox WHERE status = 'pending'`);
-    const until = Date.now() + 180_000;
-    while ((pending.get() as { n: number }).n > 0 && Date.now() < until) await sleep(100);
+    const db = await outboxSettled(dbPath);
     const rows = (
       db
         .prepare(

@@ -3,6 +3,7 @@
  * its environment, killed and restarted on the same database file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import Database from 'better-sqlite3';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -126,4 +127,16 @@ export async function deliverUntilAcked(
     if (typeof status === 'number' && status >= 200 && status < 300) return attempt;
     await sleep(opts.retryDelayMs ?? 50);
   }
+}
+
+/**
+ * Opens the service's database read-only once no outbox row is pending any more (retries back off
+ * for seconds after the faults), or after 3 minutes, when the caller's assertions say what is stuck.
+ */
+export async function outboxSettled(dbPath: string): Promise<Database.Database> {
+  const db = new Database(dbPath, { readonly: true });
+  const pending = db.prepare(`SELECT count(*) n FROM outbox WHERE status = 'pending'`);
+  const until = Date.now() + 180_000;
+  while ((pending.get() as { n: number }).n > 0 && Date.now() < until) await sleep(100);
+  return db;
 }
