@@ -15,6 +15,7 @@ type CalendarModule = typeof import('../src/domain/calendar.js');
 type ModelModule = typeof import('../src/digest/model.js');
 type DocxModule = typeof import('../src/digest/docx.js');
 type InputModule = typeof import('../src/store/digestInput.js');
+type UnitsModule = typeof import('../src/store/units.js');
 type DigestInput = import('../src/digest/model.js').DigestInput;
 type Period = import('../src/domain/calendar.js').Period;
 
@@ -166,18 +167,10 @@ export async function runDigest(f: DigestFixture, opts: { allDocx: boolean }): P
   const { compileDigest } = await distModule<ModelModule>('digest/model.js');
   const { renderReportDocx, DEFAULT_DOC_TEMPLATE } = await distModule<DocxModule>('digest/docx.js');
   const { buildDigestInput } = await distModule<InputModule>('store/digestInput.js');
+  const { toUnit } = await distModule<UnitsModule>('store/units.js');
   const db = openDb(f.dbPath, { migrate: false });
   try {
-    const rootRow = db.$client
-      .prepare('SELECT id, parent_id, kind, name, path FROM units WHERE path = ?')
-      .get(PROVINCE) as { id: number; parent_id: number | null; kind: string; name: string; path: string };
-    const root = {
-      id: rootRow.id,
-      parentId: rootRow.parent_id,
-      kind: rootRow.kind,
-      name: rootRow.name,
-      path: rootRow.path,
-    };
+    const root = toUnit(db.$client.prepare('SELECT * FROM units WHERE path = ?').get(PROVINCE))!;
     const period = f.periods[f.periods.length - 1]!;
     const previous = f.periods[f.periods.length - 2]!;
     const [input, sqlMs] = await time(() =>

@@ -7,6 +7,7 @@ import { addWorkingDays, type Period } from '../domain/calendar.js';
 import { fold } from '../domain/text.js';
 import type { Answer, MediaAnswer } from '../flows/types.js';
 import type { Db } from './db.js';
+import { toUnit, unitChain, type UnitRow } from './units.js';
 import type { CaseStatus, ChannelName, Role } from './schema.js';
 
 export type CaseKind = 'phan_anh' | 'vu_viec';
@@ -57,15 +58,6 @@ export interface CaseEventRow {
   actorPersonId: number | null;
   actorAccountId: number | null;
   data: Record<string, unknown> | null;
-}
-
-export interface UnitRow {
-  id: number;
-  parentId: number | null;
-  kind: string;
-  name: string;
-  path: string;
-  depth: number;
 }
 
 export interface UnitNode extends UnitRow {
@@ -136,19 +128,6 @@ function toEvent(r: unknown): CaseEventRow {
   };
 }
 
-function toUnit(r: unknown): UnitRow | undefined {
-  if (!r) return undefined;
-  const x = r as Record<string, unknown>;
-  return {
-    id: x.id as number,
-    parentId: (x.parent_id as number | null) ?? null,
-    kind: x.kind as string,
-    name: x.name as string,
-    path: x.path as string,
-    depth: x.depth as number,
-  };
-}
-
 /** "Khu phố Đông Côi" under "Phường Hồ": every word of the query must start a word of the path. */
 function scoreUnit(tokens: string[], nameWords: string[], pathWords: string[]): number {
   let score = 0;
@@ -198,9 +177,7 @@ export class CaseStore {
 
   /** The unit and its ancestors, nearest first. */
   unitChain(id: number): UnitRow[] {
-    const out: UnitRow[] = [];
-    for (let u = this.unit(id); u; u = u.parentId === null ? undefined : this.unit(u.parentId)) out.push(u);
-    return out;
+    return unitChain((unitId) => this.unit(unitId), id);
   }
 
   /** The unit ids of these units and everything below them. */

@@ -8,7 +8,8 @@ import type { Period } from '../domain/calendar.js';
 import { caseDigestRows } from './cases.js';
 import type { DigestInput, DigestKind } from '../digest/model.js';
 import type { Db } from './db.js';
-import { subtreePattern, type UnitRow } from './schedule.js';
+import { subtreePattern } from './schedule.js';
+import type { UnitRow } from './units.js';
 import type { ReportKind } from './schema.js';
 
 export interface DigestQuery {

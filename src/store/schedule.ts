@@ -6,16 +6,9 @@
 import type { Statement } from 'better-sqlite3';
 import type { Answer } from '../flows/types.js';
 import type { Db } from './db.js';
+import { toUnit, unitChain, type UnitRow } from './units.js';
 import type { ChannelName, ReportKind, Role } from './schema.js';
 import type { AccountRow, Store } from './store.js';
-
-export interface UnitRow {
-  id: number;
-  parentId: number | null;
-  kind: string;
-  name: string;
-  path: string;
-}
 
 export interface RunRow {
   ruleId: string;
@@ -78,14 +71,6 @@ export interface DigestRow {
   createdAt: number;
   data: Record<string, unknown>;
 }
-
-const toUnit = (r: Record<string, unknown>): UnitRow => ({
-  id: r.id as number,
-  parentId: (r.parent_id as number | null) ?? null,
-  kind: r.kind as string,
-  name: r.name as string,
-  path: r.path as string,
-});
 
 const toAlert = (r: Record<string, unknown>): AlertRow => ({
   id: r.id as number,
@@ -173,8 +158,7 @@ export class SchedulerStore {
   // ---- units ---------------------------------------------------------------------------------
 
   unit(id: number): UnitRow | undefined {
-    const r = this.st('SELECT * FROM units WHERE id = ?').get(id) as Record<string, unknown> | undefined;
-    return r ? toUnit(r) : undefined;
+    return toUnit(this.st('SELECT * FROM units WHERE id = ?').get(id));
   }
 
   /** The unit and everything under it, in path order. */
@@ -184,18 +168,12 @@ export class SchedulerStore {
         root.path,
         subtreePattern(root.path),
       ) as Record<string, unknown>[]
-    ).map(toUnit);
+    ).map((r) => toUnit(r)!);
   }
 
   /** The unit's ancestors, nearest first. */
   ancestors(unitId: number): UnitRow[] {
-    const out: UnitRow[] = [];
-    let u = this.unit(unitId);
-    while (u && u.parentId !== null) {
-      u = this.unit(u.parentId);
-      if (u) out.push(u);
-    }
-    return out;
+    return unitChain((id) => this.unit(id), unitId).slice(1);
   }
 
   // ---- people by role ------------------------------------------------------------------------

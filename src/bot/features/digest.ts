@@ -18,7 +18,7 @@ import type { Digest } from '../../digest/model.js';
 import type { SchedulerDeps } from '../../scheduler/deps.js';
 import { compileFor, leaderScopes, weeklyJob } from '../../scheduler/digests.js';
 import { weeklyRuleOf } from '../../scheduler/rules.js';
-import type { UnitRow } from '../../store/schedule.js';
+import type { UnitRow } from '../../store/units.js';
 import type { Feature, Turn } from '../turn.js';
 
 function currentDigest(deps: SchedulerDeps, root: UnitRow, now: number): Digest {

@@ -9,7 +9,8 @@ import { D5_OPTIONS, D6_OPTIONS, D7_OPTIONS, CONSENT_HOW_OPTIONS } from '../../.
 import { FORWARD_OPTIONS } from '../../../flows/defs/caseUpdate.js';
 import type { CaseStatus } from '../../../store/schema.js';
 import { CASE_STATUS_LABELS } from '../../../digest/labels.js';
-import type { CaseEventRow, CaseRow, UnitRow } from '../../../store/cases.js';
+import type { CaseEventRow, CaseRow } from '../../../store/cases.js';
+import type { UnitRow } from '../../../store/units.js';
 
 /** One set of case status words for chats and digests. */
 export const STATUS_LABELS: Readonly<Record<CaseStatus, string>> = CASE_STATUS_LABELS;
