@@ -3,6 +3,8 @@
  * it against a real SQLite file and `inject()` or listen on 127.0.0.1.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyHelmet from '@fastify/helmet';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { openDb, type Db } from './store/db.js';
@@ -105,11 +107,31 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     loggerInstance: log as unknown as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
   });
+  // Headers only: webhook bodies and status codes are untouched. No inline script or style is allowed
+  // anywhere, so text from the roster or a chat can never run as code in the local chat page.
+  await http.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+  });
   // Two info lines for every webhook call would cost more than the work itself at the Thursday peak;
   // failures are still logged by the handlers.
   http.addHook('onRoute', (route) => {
     if (route.url.startsWith('/webhooks/') || route.url.startsWith('/local/api/')) route.logLevel ??= 'warn';
   });
+  // Fastify's own 404 logs the whole URL at info level, query string included.
+  http.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'Không tìm thấy' }));
   http.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err }, 'request failed');
@@ -120,7 +142,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     const extra = await Promise.all(hooks.health.map((f) => f()));
     return Object.assign({ ok: true, channels: [...channels.keys()] }, ...extra);
   });
-  if (config.LOCAL_CHAT) registerLocalChat(http, { store, dispatcher, adminToken: config.ADMIN_TOKEN });
+  if (config.LOCAL_CHAT) {
+    registerLocalChat(http, {
+      store,
+      dispatcher,
+      adminToken: config.ADMIN_TOKEN,
+      publicUrl: config.PUBLIC_URL,
+      mediaDir: join(dirname(config.DATABASE_PATH), 'local-media'),
+      clock,
+    });
+  }
 
   const ctx: AppContext = {
     config,

@@ -8,10 +8,12 @@ import { loadConfig, type Config } from './config.js';
 import { openDb, type Db } from './store/db.js';
 import { Store } from './store/store.js';
 import { importRosterFile } from './store/roster.js';
+import { backupTo, BackupRefused } from './store/backup.js';
 import { formatRosterError } from './roster/parse.js';
 import { isoLocal } from './domain/calendar.js';
 import { schedulerCliCommands } from './scheduler/cli.js';
 import { feedbackCliCommands } from './bot/features/feedback/cli.js';
+import { docHeaderCliCommands } from './digest/settingsCli.js';
 
 export class CliError extends Error {}
 
@@ -145,21 +147,47 @@ const commands: CliCommand[] = [
     async run(ctx, { positionals }) {
       const file = positionals[0];
       if (!file) throw new CliError('Thiếu tên tệp sao lưu. Cách dùng: namtinhhinh backup FILE');
-      if (existsSync(file)) throw new CliError(`Tệp ${file} đã có; chọn tên khác để không ghi đè.`);
-      await ctx.db().$client.backup(file);
+      try {
+        await backupTo(ctx.db(), file);
+      } catch (e) {
+        if (e instanceof BackupRefused) throw new CliError(e.message);
+        throw e;
+      }
       ctx.out(`Đã sao lưu vào ${file}`);
       return 0;
     },
   },
 ];
 
-commands.push(...schedulerCliCommands, ...feedbackCliCommands);
+commands.push(...schedulerCliCommands, ...feedbackCliCommands, ...docHeaderCliCommands);
 
 function helpText(): string {
   const lines = ['Cách dùng: namtinhhinh <lệnh> [tham số]', '', 'Các lệnh:'];
   for (const c of commands) lines.push(`  ${c.usage}`, `      ${c.summary}`);
   lines.push('', 'Cơ sở dữ liệu: biến môi trường DATABASE_PATH (mặc định ./data/namtinhhinh.db).');
   return lines.join('\n');
+}
+
+function groupHelp(group: CliCommand[]): string {
+  const lines = [`Các lệnh "${group[0]!.path[0]}":`];
+  for (const c of group) lines.push(`  ${c.usage}`, `      ${c.summary}`);
+  return lines.join('\n');
+}
+
+/** node:util's parseArgs speaks English; an operator gets one Vietnamese line naming the option. */
+function optionError(e: unknown, cmd: CliCommand): string {
+  const code = (e as { code?: string }).code;
+  const message = e instanceof Error ? e.message : String(e);
+  const option = /'(-{1,2}[^'\s]+)/.exec(message)?.[1];
+  const usage = `Cách dùng: ${cmd.usage}`;
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `Lỗi: lệnh "${cmd.path.join(' ')}" không có tham số ${option ?? ''}. ${usage}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      return `Lỗi: tham số ${option ?? ''} thiếu giá trị hoặc giá trị không hợp lệ. ${usage}`;
+    default:
+      return `Lỗi: tham số không hợp lệ. ${usage}`;
+  }
 }
 
 // The bin script is the process entry; passing its environment in keeps tests free to give their own.
@@ -179,24 +207,32 @@ export async function main(
   const cmd = commands
     .filter((c) => c.path.every((w, i) => argv[i] === w))
     .sort((a, b) => b.path.length - a.path.length)[0];
+  const wantsHelp = argv.includes('--help') || argv.includes('-h');
   if (!cmd) {
+    // "roster --help", "cases": a group word alone lists the commands under it.
+    const group = commands.filter((c) => c.path.length > 1 && c.path[0] === argv[0]);
+    if (group.length > 0) {
+      out(groupHelp(group));
+      return wantsHelp ? 0 : 2;
+    }
     err(`Lệnh không hợp lệ: "${argv.slice(0, 2).join(' ')}". Gõ namtinhhinh --help để xem các lệnh.`);
     return 2;
   }
   const rest = argv.slice(cmd.path.length);
-  if (rest.includes('--help') || rest.includes('-h')) {
+  if (wantsHelp) {
     out(`Cách dùng: ${cmd.usage}\n${cmd.summary}`);
     return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: cmd.options ?? {}, allowPositionals: true, strict: true });
+  } catch (e) {
+    err(optionError(e, cmd));
+    return 2;
   }
   let db: Db | undefined;
   try {
     const config = loadConfig(io.env ?? processEnv);
-    const parsed = parseArgs({
-      args: rest,
-      options: cmd.options ?? {},
-      allowPositionals: true,
-      strict: true,
-    });
     const ctx: CliContext = {
       config,
       db: () => (db ??= openDb(config.DATABASE_PATH)),

@@ -36,13 +36,25 @@ export const ConfigSchema = z.object({
   ADMIN_TOKEN: optionalString,
   /** Unset: on for a local try-out (no PUBLIC_URL), off for a public service. */
   DEMO: z.enum(['0', '1', 'true', 'false', '']).optional(),
-  LOCAL_CHAT: flag(true),
+  /** Unset: on for a local try-out (no PUBLIC_URL), off for a public service unless asked for. */
+  LOCAL_CHAT: z.enum(['0', '1', 'true', 'false', '']).optional(),
   SCHEDULER: flag(true),
   SCHEDULE_FILE: optionalString,
   SESSION_IDLE_HOURS: z.coerce.number().positive().default(48),
+  /** Days after a case or session closes, or a message is sent, before citizens' personal data in it is erased. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
-export type Config = Omit<z.infer<typeof ConfigSchema>, 'DEMO'> & { DEMO: boolean };
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'DEMO' | 'LOCAL_CHAT'> & {
+  DEMO: boolean;
+  LOCAL_CHAT: boolean;
+};
+
+/** A guessable token in front of a public service is no protection (DESIGN.md §5). */
+export const ADMIN_TOKEN_MIN_LENGTH = 32;
+
+const unsetOr = (v: string | undefined, def: boolean) =>
+  v === undefined || v === '' ? def : v === '1' || v === 'true';
 
 export class ConfigError extends Error {}
 
@@ -53,12 +65,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Cấu hình không hợp lệ — ${lines.join('; ')}`);
   }
   const raw = parsed.data;
-  const demo =
-    raw.DEMO === undefined || raw.DEMO === '' ? !raw.PUBLIC_URL : raw.DEMO === '1' || raw.DEMO === 'true';
-  const c: Config = { ...raw, DEMO: demo };
+  const c: Config = {
+    ...raw,
+    DEMO: unsetOr(raw.DEMO, !raw.PUBLIC_URL),
+    LOCAL_CHAT: unsetOr(raw.LOCAL_CHAT, !raw.PUBLIC_URL),
+  };
   if (c.PUBLIC_URL && c.LOCAL_CHAT && !c.ADMIN_TOKEN) {
     throw new ConfigError(
-      'PUBLIC_URL đã đặt: cần ADMIN_TOKEN để bảo vệ trang chat thử (hoặc đặt LOCAL_CHAT=0).',
+      'PUBLIC_URL và LOCAL_CHAT=1 đã đặt: cần ADMIN_TOKEN để bảo vệ trang chat thử (hoặc bỏ LOCAL_CHAT).',
+    );
+  }
+  if (c.PUBLIC_URL && c.ADMIN_TOKEN && [...c.ADMIN_TOKEN].length < ADMIN_TOKEN_MIN_LENGTH) {
+    throw new ConfigError(
+      `PUBLIC_URL đã đặt: ADMIN_TOKEN cần ít nhất ${ADMIN_TOKEN_MIN_LENGTH} ký tự (ví dụ tạo bằng: openssl rand -hex 32).`,
     );
   }
   if (c.PUBLIC_URL && c.TELEGRAM_BOT_TOKEN && !c.TELEGRAM_WEBHOOK_SECRET) {

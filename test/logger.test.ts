@@ -69,4 +69,32 @@ describe('logs', () => {
     expect(all).not.toContain('912000002');
     expect(all).not.toContain('0912000002');
   });
+
+  it('carry no query string: a token or a code in a URL never reaches a request log line', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'ntt-log-'));
+    const db = openDb(join(dir, 'x.db'));
+    const token = 'k7Qm2vX9pL4sT8wZ1nB6cR3yF5hJ0dGa';
+    const config = loadConfig({ DATABASE_PATH: join(dir, 'x.db'), ADMIN_TOKEN: token });
+    const app = await buildApp({ config, db, logger: createLogger('info', sink) });
+    await app.http.inject({ method: 'GET', url: `/?token=${token}` });
+    await app.http.inject({ method: 'GET', url: `/healthz?code=K7Q2M9XA#frag` });
+    await app.http.inject({ method: 'GET', url: `/nowhere?token=${token}` });
+    await app.close();
+    db.$client.close();
+    rmSync(dir, { recursive: true, force: true });
+    const requests = lines
+      .map((l) => JSON.parse(l) as { msg: string; req?: { url: string } })
+      .filter((l) => l.req);
+    expect(requests.map((l) => l.req!.url)).toEqual(['/', '/healthz', '/nowhere']);
+    const all = lines.join('');
+    expect(all).not.toContain(token);
+    expect(all).not.toContain('K7Q2M9XA');
+  });
 });

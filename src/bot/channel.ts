@@ -11,7 +11,14 @@ export type InboundContent =
   | { kind: 'text'; text: string }
   /** A button press; `data` is what the button carried. */
   | { kind: 'button'; data: string }
-  | { kind: 'contact'; phone: string; /** false when the user shared somebody else's card */ own: boolean }
+  | {
+      kind: 'contact';
+      phone: string;
+      /** false when the user shared somebody else's card */
+      own: boolean;
+      /** Nobody vouches for the number (a form the user filled in): a claim to confirm, never proof. */
+      claimed?: boolean;
+    }
   | { kind: 'location'; latitude: number; longitude: number }
   | { kind: 'media'; media: MediaAnswer }
   /** The user blocked/unfollowed or unblocked/followed the bot: no reply, only the account changes. */

@@ -5,12 +5,13 @@
  */
 import { repeatCurrent, resume, start } from '../flows/engine.js';
 import type { Effect, FlowDef, FlowInput, OutMessage } from '../flows/types.js';
-import { commandKey, givenName, normalizePhone } from '../domain/text.js';
+import { commandKey, givenName, normalizeInput, normalizePhone } from '../domain/text.js';
 import type { Role } from '../store/schema.js';
 import type { AccountRow, Store } from '../store/store.js';
 import type { Inbound, OutboundMessage } from './channel.js';
 import type { ButtonHandler, Command, Feature, FlowHandler, SessionState, Turn } from './turn.js';
 import { lastShownMessage } from '../store/chatView.js';
+import { CLAIM_BUTTON, Linking } from './linking.js';
 
 /** Cadres are "đồng chí"; anyone not linked to the roster is a citizen (brief §7). */
 const you = (turn: Turn): string => (turn.person ? 'Đồng chí' : 'Bác/Anh/Chị');
@@ -29,11 +30,19 @@ export class Conversation {
   private readonly flowHandlers = new Map<string, FlowHandler>();
   private readonly buttons = new Map<string, ButtonHandler>();
   private readonly definitions = new Map<string, FlowDef>();
+  private readonly linking: Linking;
 
   constructor(
     private readonly store: Store,
     readonly options: ConversationOptions,
-  ) {}
+  ) {
+    this.linking = new Linking(store, this);
+    // A leader's answer to a link request: handled here, whatever features are in use.
+    this.buttons.set(CLAIM_BUTTON, {
+      prefix: CLAIM_BUTTON,
+      run: (turn, data) => this.linking.decide(turn, data),
+    });
+  }
 
   use(feature: Feature): this {
     for (const c of feature.commands ?? []) {
@@ -82,10 +91,10 @@ export class Conversation {
       turn.reply({ text: `Xin lỗi, loại tin nhắn này chưa đọc được. ${you(turn)} gõ chữ hoặc bấm nút ạ.` });
       return;
     }
-    if (c.kind === 'contact') return this.linkByContact(turn, c.phone, c.own);
+    if (c.kind === 'contact') return this.linkByContact(turn, c.phone, c.own, c.claimed === true);
     if (c.kind === 'button') return this.onButton(turn, c.data);
     if (c.kind === 'text') {
-      const text = c.text.normalize('NFC').trim();
+      const text = normalizeInput(c.text);
       if (this.tryCommand(turn, text)) return;
       if (!turn.person && INVITE_RE.test(text.toUpperCase().replace(/\s/g, ''))) {
         return this.linkByInvite(turn, text.toUpperCase().replace(/\s/g, ''));
@@ -327,20 +336,14 @@ export class Conversation {
       turn.reply({ text: `Tài khoản đã liên kết với đồng chí ${turn.person.fullName}.` });
       return;
     }
-    const r = turn.store.redeemInvite(code, turn.account.id, turn.now);
-    if ('error' in r) {
-      const why = {
-        unknown: 'Mã liên kết không đúng. Đồng chí kiểm tra lại mã (8 ký tự) ạ.',
-        used: 'Mã liên kết này đã được dùng. Xin đồng chí đề nghị quản trị cấp mã mới.',
-        expired: 'Mã liên kết đã hết hạn. Xin đồng chí đề nghị quản trị cấp mã mới.',
-      }[r.error];
-      turn.reply({ text: why });
-      return;
-    }
-    this.completeLink(turn, r.personId, 'invite');
+    this.linking.invite(turn, code);
   }
 
-  private linkByContact(turn: Turn, rawPhone: string, own: boolean): void {
+  /**
+   * Telegram's own-contact button and the local chat's "share phone" vouch for the number, so it
+   * links; a number the user only claims (Zalo's form) waits for a leader or the invite code.
+   */
+  private linkByContact(turn: Turn, rawPhone: string, own: boolean, claimed: boolean): void {
     if (!own) {
       turn.reply({ text: 'Đồng chí bấm nút "Chia sẻ số điện thoại" để gửi số của chính mình ạ.' });
       return;
@@ -362,6 +365,7 @@ export class Conversation {
       });
       return;
     }
+    if (claimed) return this.linking.claim(turn, person, phone);
     this.completeLink(turn, person.id, 'phone', phone);
   }
 
@@ -373,12 +377,29 @@ export class Conversation {
     turn.reply({ type: 'request_contact', text: 'Bấm nút dưới đây để chia sẻ số điện thoại:' });
   }
 
-  completeLink(turn: Turn, personId: number, how: 'invite' | 'phone', phone?: string): void {
+  completeLink(turn: Turn, personId: number, how: 'invite' | 'phone' | 'confirmed', phone?: string): void {
     turn.store.linkAccount(turn.account.id, personId, phone);
     turn.store.audit('link_account', { personId, accountId: turn.account.id, data: { how } }, turn.now);
     turn.person = turn.store.person(personId) ?? null;
     const name = turn.person ? givenName(turn.person.fullName) : '';
-    this.menu(turn, `Đã liên kết tài khoản. Kính chào đồng chí ${name}!`);
+    const done =
+      how === 'confirmed' && turn.person
+        ? `Đồng chí đã được xác nhận là đ/c ${turn.person.fullName}, tài khoản đã liên kết.`
+        : 'Đã liên kết tài khoản.';
+    this.menu(turn, `${done} Kính chào đồng chí ${name}!`);
+  }
+
+  /** A turn in another account's chat (e.g. telling a requester a leader confirmed them). */
+  turnFor(account: AccountRow, now: number): Turn {
+    const inbound: Inbound = {
+      channel: account.channel,
+      updateId: `internal:${now}`,
+      senderId: account.platformUserId,
+      chatId: account.chatId,
+      chatType: 'private',
+      content: { kind: 'unsupported', what: 'internal' },
+    };
+    return this.makeTurn(inbound, account, now);
   }
 
   /** Closes sessions idle past the limit, politely, keeping their drafts. */

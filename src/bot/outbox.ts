@@ -1,6 +1,8 @@
 /**
  * The outbox sender: one loop per process delivers rows in order per chat, within each
- * platform's limits, retrying what can succeed later and recording what never will. Rows written
+ * platform's limits, retrying what can succeed later and recording what never will. A row held on
+ * purpose (quiet hours) lets the later rows of its chat go; a row in retry back-off holds them
+ * (Store.dueOutbox decides which rows may go). Rows written
  * in this process are sent at once (wake); rows written by other processes (the CLI) are found by
  * polling within a second.
  */

@@ -35,15 +35,24 @@ import {
   W2_SHORT,
   W5C_PHRASES,
   periodNoun,
+  urgentPeople,
   previousNoun,
   rangeParts,
   topicLabel,
   w2Label,
 } from './labels.js';
-import type { CaseItem, Contribution, Digest, HotReason, MediaRef } from './model.js';
-import { formatDocNumber, type DocTemplate } from './template.js';
+import {
+  reportingOf,
+  type CaseItem,
+  type Contribution,
+  type Digest,
+  type HotReason,
+  type MediaRef,
+} from './model.js';
+import { reportingPhrase } from './reporting.js';
+import { DOTTED, formatDocNumber, formatDraftDocNumber, openingLine, type DocTemplate } from './template.js';
 
-export { DEFAULT_DOC_TEMPLATE, formatDocNumber, type DocTemplate } from './template.js';
+export { DEFAULT_DOC_TEMPLATE, formatDocNumber, formatDraftDocNumber, type DocTemplate } from './template.js';
 
 // ---------------------------------------------------------------------------------------------
 // Page and type (Nghị định 30/2020 Phụ lục I; brief §5.3)
@@ -189,7 +198,7 @@ function sectionI(d: Digest, inPeriod: string, prev: string): Paragraph[] {
       .map((k) => `${s.counts[k]} báo cáo ${W1_PHRASES[k]}`);
     out.push(
       body(
-        `${capitalise(inPeriod)}, tổng hợp từ ${c.areasReported}/${c.areasExpected} địa bàn có cán bộ phụ trách: ` +
+        `${capitalise(inPeriod)}, tổng hợp từ báo cáo của cán bộ phụ trách địa bàn (${reportingPhrase(d.reporting ?? reportingOf(c))}): ` +
           `tình hình chung: ${s.worst ? W1_PHRASES[s.worst] : 'chưa rõ'}${parts.length > 1 ? ` (${parts.join('; ')})` : ''}.`,
       ),
     );
@@ -282,7 +291,7 @@ function sectionIII(d: Digest): Paragraph[] {
         : '';
     lines.push(
       body(
-        `- ${u.areaName}, ${when}, báo cáo đột xuất${what} (${u.acknowledged ? 'đã tiếp nhận' : 'chưa tiếp nhận'}).`,
+        `- ${u.areaName}, ${when}, báo cáo đột xuất${what} (${[urgentPeople(u.people ?? null), u.acknowledged ? 'đã tiếp nhận' : 'chưa tiếp nhận'].filter(Boolean).join('; ')}).`,
       ),
     );
   }
@@ -306,18 +315,18 @@ function sectionIV(d: Digest, inPeriod: string): Paragraph[] {
   const c = d.coverage;
   const lines: Paragraph[] = [];
   if (c.expected > 0) {
-    const extra: string[] = [];
-    if (c.late > 0) extra.push(`${c.late} nộp muộn`);
-    if (c.away > 0) extra.push(`${c.away} vắng`);
-    if (c.missing > 0) extra.push(`${c.missing} chưa báo cáo`);
+    // The same count and words as the chat (reporting.ts); cadres are not named in the formal document.
+    const r = d.reporting ?? reportingOf(c);
+    const owed = r.expected - r.submitted - r.away;
+    const missing = owed > 0 ? `; chưa báo cáo: ${owed} lượt của ${r.missing.length} đồng chí` : '';
     const unreachable =
       d.unreachable.length > 0
         ? ` Có ${d.unreachable.length} đồng chí chưa liên lạc được qua kênh nhắn tin.`
         : '';
     lines.push(
       body(
-        `Duy trì chế độ báo cáo nhanh hằng tuần của cán bộ phụ trách, theo dõi, nắm địa bàn: ${inPeriod} ` +
-          `có ${c.reported}/${c.expected} lượt báo cáo${extra.length > 0 ? ` (${extra.join(', ')})` : ''}.${unreachable}`,
+        `Duy trì chế độ báo cáo nhanh hằng tuần của cán bộ phụ trách, theo dõi, nắm địa bàn ${inPeriod}. ` +
+          `${reportingPhrase(r)}${missing}.${unreachable}`,
       ),
     );
   }
@@ -351,10 +360,11 @@ function periodicSections(): Paragraph[] {
 
 // ---------------------------------------------------------------------------------------------
 
+/** `number: null` is a preview: no official number, and the number line says so. */
 export async function renderReportDocx(
   d: Digest,
   t: DocTemplate,
-  opts: { number: number; issuedAt: Date },
+  opts: { number: number | null; issuedAt: Date },
 ): Promise<Buffer> {
   const [from, to] = rangeParts(d.period);
   const noun = periodNoun(d.kind, d.period);
@@ -365,20 +375,21 @@ export async function renderReportDocx(
   const inPeriod = weekly ? 'trong tuần' : 'trong kỳ';
   const prev = previousNoun(d.kind);
 
-  const upper = (s: string): string => nfc(s).toLocaleUpperCase('vi');
+  // A field left empty prints a dotted line rather than a body or place the scope may not have.
+  const upper = (s: string): string => (s.trim() ? nfc(s).toLocaleUpperCase('vi') : DOTTED);
   const header = twoColumns(
     [
       centre([run(upper(t.superiorBody))]),
       centre([run(upper(t.issuingBody), { bold: true })]),
       centre([run('*')]),
-      centre([run(formatDocNumber(t, opts.number))]),
+      centre([run(opts.number === null ? formatDraftDocNumber(t) : formatDocNumber(t, opts.number))]),
     ],
     [
       centre([
         run(upper(t.titleRight), { bold: true, size: PT(15), underline: { type: UnderlineType.SINGLE } }),
       ]),
       centre([run('')]),
-      centre([run(formatFormalDate(opts.issuedAt, t.place), { italics: true })]),
+      centre([run(formatFormalDate(opts.issuedAt, t.place.trim() || DOTTED), { italics: true })]),
     ],
     Math.round(TEXT_WIDTH * 0.42),
   );
@@ -397,7 +408,7 @@ export async function renderReportDocx(
     centre([run('-----')], { spacing: { before: 0, after: 240 } }),
   ];
 
-  const opening = body(`${t.planReference}, ${t.issuingBodyInText} báo cáo như sau:`);
+  const opening = body(openingLine(t));
 
   const recipients = [
     para(
@@ -413,16 +424,16 @@ export async function renderReportDocx(
         spacing: { before: 0, after: 0 },
       },
     ),
-    ...t.recipients.map((r) =>
+    ...(t.recipients.length > 0 ? t.recipients : [DOTTED]).map((r) =>
       para([run(`- ${r},`, { size: PT(11) })], { spacing: { before: 0, after: 0 } }),
     ),
     para([run('- Lưu VT.', { size: PT(11) })], { spacing: { before: 0, after: 0 } }),
   ];
   const signature = [
-    centre([run(upper(t.signaturePrefix), { bold: true })]),
+    ...(t.signaturePrefix.trim() ? [centre([run(upper(t.signaturePrefix), { bold: true })])] : []),
     centre([run(upper(t.signatureTitle), { bold: true })]),
     ...Array.from({ length: 4 }, () => centre([run('')])),
-    centre([run(t.signerName.trim() ? t.signerName.trim() : '………………………', { bold: true })]),
+    centre([run(t.signerName.trim() ? t.signerName.trim() : DOTTED, { bold: true })]),
   ];
   const closing = twoColumns(recipients, signature, Math.round(TEXT_WIDTH * 0.5));
 
@@ -441,7 +452,7 @@ export async function renderReportDocx(
   ];
 
   const doc = new Document({
-    creator: nfc(t.issuingBodyInText),
+    creator: nfc(t.issuingBodyInText || 'namtinhhinh'),
     title: nfc(`Báo cáo ${periodPhrase}`),
     styles: {
       default: {

@@ -6,6 +6,7 @@
 import { formatRange, toLocal, type Period } from '../domain/calendar.js';
 import { NOTHING_NOTABLE, TOPICS } from '../domain/topics.js';
 import { W1_OPTIONS, W2_OPTIONS, W5A_OPTIONS, W5C_OPTIONS, W7_OPTIONS } from '../flows/defs/weeklyReport.js';
+import { B4_OPTIONS } from '../flows/defs/urgentReport.js';
 import type { Option } from '../flows/types.js';
 
 type DigestKind = 'weekly' | 'monthly' | 'quarterly' | 'half_year' | 'year';
@@ -181,6 +182,17 @@ export function channelLabel(channel: string): string {
     default:
       return channel;
   }
+}
+
+/**
+ * The urgent report's B4 answer as a phrase: "10–30 người", "dưới 10 người", "chưa rõ số người".
+ * Null for an answer this version does not know, rather than a bare key in front of a leader.
+ */
+export function urgentPeople(key: string | null): string | null {
+  if (key === null) return null;
+  if (key === 'khong_ro') return 'chưa rõ số người';
+  const label = B4_OPTIONS.find((o) => o.key === key)?.label;
+  return label ? `${label.charAt(0).toLocaleLowerCase('vi')}${label.slice(1)} người` : null;
 }
 
 export const YES_NO_LABELS: Readonly<Record<string, string>> = { co: 'Có', khong: 'Không' };

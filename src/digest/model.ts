@@ -6,7 +6,7 @@
  * Scale: one pass over the reports with maps keyed by id, so 100,000 reports over 1,000 areas cost
  * milliseconds, never a scan of all reports per area or per cadre.
  */
-import { cleanText as clean, givenName } from '../domain/text.js';
+import { cleanText as clean, givenName, isTypedNo } from '../domain/text.js';
 import {
   CLOSED_CASE_STATUSES,
   TOPIC_ORDER,
@@ -150,6 +150,21 @@ export interface Coverage {
   lateCadres: CadreWithAreas[];
 }
 
+/**
+ * Who reported: the one count every renderer shows (chat, text digest, DOCX), over the expected
+ * cadre × area pairs. Away pairs are set apart, never missing; each missing person appears once,
+ * with the areas they still owe.
+ */
+export interface Reporting {
+  /** Expected cadre × area pairs, away ones included. */
+  expected: number;
+  /** Expected pairs with a report, late ones included. */
+  submitted: number;
+  late: number;
+  away: number;
+  missing: CadreWithAreas[];
+}
+
 export interface SituationSummary {
   /** Worst W1 among the reports ("worst wins"); null without reports. */
   worst: W1Key | null;
@@ -244,6 +259,8 @@ export interface UrgentItem {
   /** The cadre's description (B8), leader and DOCX only. */
   description: string | null;
   media: MediaRef | null;
+  /** How many people are involved (B4), as stored: 'duoi_10', '10_30', … */
+  people: string | null;
 }
 
 export type CaseKind = 'phan_anh' | 'vu_viec';
@@ -314,6 +331,7 @@ export interface Digest {
   generatedAt: Date;
   root: { id: number; name: string; path: string };
   coverage: Coverage;
+  reporting: Reporting;
   /** Cadre × area pairs, area path then cadre name. */
   rows: PairRow[];
   /** Areas with any expected pair or activity, hot ones first. */
@@ -336,8 +354,6 @@ export interface Digest {
 // ---------------------------------------------------------------------------------------------
 // Answer readers: stored answers are untyped JSON, and a malformed one must not break a digest.
 
-const NO_WORDS = new Set(['khong', 'không', 'ko', 'k']);
-
 function readMedia(v: unknown): MediaRef | null {
   if (typeof v !== 'object' || v === null) return null;
   const o = v as Record<string, unknown>;
@@ -355,9 +371,9 @@ function readContent(v: unknown): { text: string | null; media: MediaRef | null 
   if (v === undefined || v === null || v === 'khong') return null;
   if (typeof v === 'string') {
     const text = clean(v);
-    // Plain toLowerCase: the locale-aware one costs microseconds per call, and Vietnamese has no
-    // case mapping that differs from the root locale.
-    if (!text || NO_WORDS.has(text.toLowerCase())) return null;
+    // A typed "ko", "hok", "0"… stored as text before the flows read it as the no-answer. Only short
+    // texts are folded: a digest reads up to 100,000 reports, and a real proposal is never that short.
+    if (!text || (text.length <= 16 && isTypedNo(text))) return null;
     return { text, media: null };
   }
   const media = readMedia(v);
@@ -847,6 +863,7 @@ export function compileDigest(input: DigestInput): Digest {
       acknowledged: u.acknowledged,
       description: desc?.text ?? null,
       media: desc?.media ?? null,
+      people: typeof u.answers.B4 === 'string' ? u.answers.B4 : null,
     });
   }
   // Unacknowledged first: those still need someone to act.
@@ -932,6 +949,7 @@ export function compileDigest(input: DigestInput): Digest {
     generatedAt: input.generatedAt,
     root: { id: input.root.id, name: clean(input.root.name), path: clean(input.root.path) },
     coverage,
+    reporting: reportingOf(coverage),
     rows,
     areas: areaList,
     situation: { worst: worstKey(W1_KEYS, situation), counts: situation, total: sum(situation) },
@@ -970,6 +988,17 @@ export function compileDigest(input: DigestInput): Digest {
           : [];
       })
       .sort((x, y) => collator.compare(x.givenName, y.givenName) || collator.compare(x.fullName, y.fullName)),
+  };
+}
+
+/** The reporting count from the coverage; also for a digest stored before `reporting` existed. */
+export function reportingOf(c: Coverage): Reporting {
+  return {
+    expected: c.expected,
+    submitted: c.reported,
+    late: c.late,
+    away: c.away,
+    missing: c.missingCadres,
   };
 }
 

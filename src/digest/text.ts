@@ -5,8 +5,8 @@
  *   nobody is shown as late or missing (brief §7: never shame reporters in a group), no opinion
  *   text and no case title, since either may identify a citizen (brief §6).
  */
-import { formatRange } from '../domain/calendar.js';
-import { truncate } from '../domain/text.js';
+import { formatRange, formatShortDate, formatTime } from '../domain/calendar.js';
+import { shortenAtWord } from '../domain/text.js';
 import {
   W1_EMOJI,
   W1_KEYS,
@@ -18,7 +18,10 @@ import {
   periodNoun,
   previousNoun,
   topicShort,
+  urgentPeople,
 } from './labels.js';
+import { missingList, reportingPhrase } from './reporting.js';
+import { reportingOf } from './model.js';
 import type {
   CadreRef,
   CadreWithAreas,
@@ -27,6 +30,7 @@ import type {
   Digest,
   HotReason,
   MediaRef,
+  UrgentItem,
 } from './model.js';
 
 export type Audience = 'leader' | 'network';
@@ -38,44 +42,87 @@ const EXCERPT = 90;
 const MAX_HOT_AREAS = 3;
 const MAX_TOPICS = 3;
 const MAX_CASES = 2;
+const MAX_URGENT = 2;
+const MAX_MISSING = 6;
+/** A case title in a chat line; the date at its end is kept whole. */
+const CASE_TITLE = 60;
 
-export function renderDigestText(d: Digest, audience: Audience): string {
+/** The button under the leader's digest: it sends the full digest and the DOCX (bot/features/digest.ts). */
+export const FULL_DIGEST_LABEL = '📄 Xem báo cáo đầy đủ';
+
+interface Limits {
+  hotAreas: number;
+  topics: number;
+  cases: number;
+  urgent: number;
+  missing: number;
+  excerpt: number;
+  /** Contributions quoted before the rest are counted. */
+  quoted: number;
+}
+
+const SHORT: Limits = {
+  hotAreas: MAX_HOT_AREAS,
+  topics: MAX_TOPICS,
+  cases: MAX_CASES,
+  urgent: MAX_URGENT,
+  missing: MAX_MISSING,
+  excerpt: EXCERPT,
+  quoted: 1,
+};
+const FULL: Limits = {
+  hotAreas: Infinity,
+  topics: Infinity,
+  cases: Infinity,
+  urgent: Infinity,
+  missing: Infinity,
+  excerpt: 2000,
+  quoted: Infinity,
+};
+
+/**
+ * `full`: the leader's "Xem báo cáo đầy đủ": every hot area, case, urgent report and missing
+ * cadre, and every contribution in full, with no 15-line cap.
+ */
+export function renderDigestText(d: Digest, audience: Audience, opts: { full?: boolean } = {}): string {
   const leader = audience === 'leader';
+  const limits = leader && opts.full ? FULL : SHORT;
   const lines: string[] = [];
   lines.push(`📋 TÌNH HÌNH ${heading(d)} – ${d.root.name}`);
 
-  const hot = hotLine(d, leader);
+  const hot = hotLine(d, leader, limits);
   if (hot) lines.push(hot);
+  if (leader && d.urgent.length > 0) lines.push(urgentLine(d.urgent, limits));
   lines.push(generalLine(d, leader));
+  if (leader) lines.push(reportingLine(d, limits));
   lines.push(moodLine(d));
-  lines.push(topicLine(d));
+  lines.push(topicLine(d, limits));
   if (leader && d.opinions.length > 0) {
-    lines.push(`• Ý kiến bà con: ${excerptList(d.opinions, 'ý kiến')}`);
+    lines.push(`• Ý kiến bà con: ${excerptList(d.opinions, 'ý kiến', limits)}`);
   }
   lines.push(feedbackLine(d));
   if (!hot) lines.push('• Điểm nóng, đột xuất: không có');
-  lines.push(caseLine(d, leader));
+  lines.push(caseLine(d, leader, limits));
   lines.push(
     `• Đề xuất: ${
       d.proposals.length === 0
         ? 'không có'
         : leader
-          ? excerptList(d.proposals, 'đề xuất')
+          ? excerptList(d.proposals, 'đề xuất', limits)
           : `${d.proposals.length} đề xuất, kiến nghị với cấp trên`
     }`,
   );
   if (d.goodModels.length > 0) {
     lines.push(
-      `• Gương tốt, mô hình mới: ${leader ? excerptList(d.goodModels, 'việc') : String(d.goodModels.length)}`,
+      `• Gương tốt, mô hình mới: ${leader ? excerptList(d.goodModels, 'việc', limits) : String(d.goodModels.length)}`,
     );
   }
   if (leader) {
     const absent = absentLine(d);
     if (absent) lines.push(absent);
-    lines.push('→ Xem báo cáo đầy đủ');
   }
   return lines
-    .slice(0, MAX_DIGEST_LINES)
+    .slice(0, limits === FULL ? lines.length : MAX_DIGEST_LINES)
     .map((l) => l.replace(/\s*\n\s*/g, ' '))
     .join('\n')
     .normalize('NFC');
@@ -108,12 +155,12 @@ const HOT_PHRASES: Record<HotReason, string> = {
   buc_xuc: 'bà con bức xúc',
 };
 
-function hotLine(d: Digest, leader: boolean): string | null {
+function hotLine(d: Digest, leader: boolean, limits: Limits): string | null {
   const hot = d.areas.filter((a) => a.hot);
   if (hot.length === 0) return null;
   const unacked = new Map<number, number>();
   for (const u of d.urgent) if (!u.acknowledged) unacked.set(u.unitId, (unacked.get(u.unitId) ?? 0) + 1);
-  const shown = hot.slice(0, MAX_HOT_AREAS).map((a) => {
+  const shown = hot.slice(0, limits.hotAreas).map((a) => {
     const reasons = a.hotReasons.map((r) => {
       if (r !== 'dot_xuat') return HOT_PHRASES[r];
       const n = a.urgent > 1 ? ` (${a.urgent})` : '';
@@ -122,8 +169,30 @@ function hotLine(d: Digest, leader: boolean): string | null {
     });
     return `${a.name} (${reasons.join('; ')})`;
   });
-  const more = hot.length > MAX_HOT_AREAS ? `; và ${hot.length - MAX_HOT_AREAS} địa bàn khác` : '';
+  const more = hot.length > shown.length ? `; và ${hot.length - shown.length} địa bàn khác` : '';
   return `• ⚠️ Điểm nóng, đột xuất: ${shown.join('; ')}${more}`;
+}
+
+/**
+ * The leader's urgent reports: where and when, the cadre's own description and how many people are
+ * involved, so the leader can judge from the digest alone (the network sees only the hot line).
+ */
+function urgentLine(items: readonly UrgentItem[], limits: Limits): string {
+  const shown = items.slice(0, limits.urgent).map((u) => {
+    const what = u.description
+      ? `“${shortenAtWord(u.description.replace(/\s+/g, ' '), limits.excerpt)}”`
+      : u.media
+        ? mediaPhrase(u.media, limits)
+        : '';
+    const facts = [urgentPeople(u.people), u.acknowledged ? 'đã tiếp nhận' : 'chưa tiếp nhận'].filter(
+      (x): x is string => x !== null,
+    );
+    // The heading already names the year.
+    const when = `${formatTime(u.submittedAt)} ${formatShortDate(u.submittedAt)}`;
+    return `${u.areaName}, ${when}${what ? `: ${what}` : ''} (${facts.join('; ')})`;
+  });
+  const more = items.length > shown.length ? `; +${items.length - shown.length} báo cáo khác` : '';
+  return `• 🚨 Báo cáo đột xuất: ${shown.join('; ')}${more}`;
 }
 
 function generalLine(d: Digest, leader: boolean): string {
@@ -142,14 +211,16 @@ function generalLine(d: Digest, leader: boolean): string {
   }
 
   const c = d.coverage;
+  // The network never sees who did or did not report (brief §7), only what the content rests on.
   if (!leader) return `• Chung: ${status} (tổng hợp từ ${c.areasReported}/${c.areasExpected} địa bàn)`;
+  return `• Chung: ${status}`;
+}
 
-  // One area per cadre is the usual roster, where counting cadres reads naturally.
-  const unit = c.expected === c.cadres ? 'cán bộ' : 'lượt cán bộ – địa bàn';
-  const parts = [`${c.reported}/${c.expected} ${unit} đã báo cáo`];
-  if (c.late > 0) parts[0] += `, ${c.late} nộp muộn`;
-  if (c.missingCadres.length > 0) parts.push(`thiếu: ${cadreNames(c.missingCadres)}`);
-  return `• Chung: ${status} (${parts.join('; ')})`;
+/** "• Đã báo cáo: 4/6 lượt cán bộ – địa bàn (1 vắng có báo); chưa báo cáo: đ/c Cúc (Khu phố Hồ)". */
+function reportingLine(d: Digest, limits: Limits): string {
+  const r = d.reporting ?? reportingOf(d.coverage);
+  const missing = r.missing.length > 0 ? `; chưa báo cáo: ${missingList(r, limits.missing)}` : '';
+  return `• ${reportingPhrase(r)}${missing}`;
 }
 
 function lowerFirst(s: string): string {
@@ -193,13 +264,13 @@ function moodLine(d: Digest): string {
   return `• Tâm trạng: ${text}`;
 }
 
-function topicLine(d: Digest): string {
+function topicLine(d: Digest, limits: Limits): string {
   if (d.topics.length === 0) {
     return `• Quan tâm nhiều: ${d.nothingNotable > 0 ? 'không có gì nổi bật' : 'chưa có thông tin'}`;
   }
   // Topic names contain commas ("đất đai, GPMB"), so items are separated by semicolons.
   const shown = d.topics
-    .slice(0, MAX_TOPICS)
+    .slice(0, limits.topics)
     .map((t, i) => `${topicShort(t.key)} (${t.count}${i === 0 ? ' báo cáo' : ''})`);
   return `• Quan tâm nhiều: ${shown.join('; ')}`;
 }
@@ -220,7 +291,18 @@ function caseStatus(c: CaseItem): string {
   return lowerFirst(c.weeklyLabel ?? c.statusLabel);
 }
 
-function caseLine(d: Digest, leader: boolean): string {
+/**
+ * A case title within `max` characters: the free text is shortened at a word, before the fixed date
+ * at its end ("Tụ tập đông người (03/12/2026)"), which is never cut.
+ */
+export function shortCaseTitle(title: string, max: number): string {
+  const m = /^(.*?)\s*(\([^()]*\d{1,2}\/\d{1,2}\/\d{4}[^()]*\))$/u.exec(title);
+  if (!m || m[1] === undefined || m[2] === undefined || m[1] === '') return shortenAtWord(title, max);
+  const tail = m[2];
+  return `${shortenAtWord(m[1], Math.max(12, max - Array.from(tail).length - 1))} ${tail}`;
+}
+
+function caseLine(d: Digest, leader: boolean, limits: Limits): string {
   const cs = d.cases;
   const open = cs.items.filter((c) => c.open);
   const resolved = cs.resolved > 0 ? `đã giải quyết ${cs.resolved}` : '';
@@ -233,16 +315,16 @@ function caseLine(d: Digest, leader: boolean): string {
   if (resolved) counts.push(resolved);
   // Members of the network see counts only (issue 6): even a topic in a small area can point at a sender.
   if (!leader) return `• Vụ việc đang theo dõi: ${counts.join(', ')}`;
-  const shown = open.slice(0, MAX_CASES).map((c) => {
+  const shown = open.slice(0, limits.cases).map((c) => {
     // Nobody sees an anonymous sender's case by its title in a digest (brief §4.6).
-    const name = c.anonymous ? `${topicShort(c.topic)} (ẩn danh)` : truncate(c.title, 60);
+    const name = c.anonymous ? `${topicShort(c.topic)} (ẩn danh)` : shortCaseTitle(c.title, CASE_TITLE);
     return `${name} – ${caseStatus(c)}${c.overdue ? ' (quá hạn)' : ''}`;
   });
-  const more = open.length > MAX_CASES ? `; +${open.length - MAX_CASES} việc khác` : '';
+  const more = open.length > shown.length ? `; +${open.length - shown.length} việc khác` : '';
   return `• Vụ việc đang theo dõi (${counts.join(', ')}): ${shown.join('; ')}${more}`;
 }
 
-function mediaPhrase(m: MediaRef): string {
+function mediaPhrase(m: MediaRef, limits: Limits): string {
   const kind =
     m.mediaType === 'voice' || m.mediaType === 'audio'
       ? '🎤 ghi âm'
@@ -251,17 +333,19 @@ function mediaPhrase(m: MediaRef): string {
         : m.mediaType === 'video'
           ? '🎬 video'
           : '📎 tệp';
-  return m.caption ? `${kind}: “${truncate(m.caption, EXCERPT)}”` : kind;
+  return m.caption ? `${kind}: “${shortenAtWord(m.caption, limits.excerpt)}”` : kind;
 }
 
-/** The first contribution quoted (hot areas come first), the rest counted. */
-function excerptList(items: readonly Contribution[], noun: string): string {
-  const first = items[0];
-  if (!first) return 'không có';
-  const body = first.text !== null ? `“${truncate(first.text.replace(/\s+/g, ' '), EXCERPT)}”` : '';
-  const quoted = body || (first.media ? mediaPhrase(first.media) : '');
-  const more = items.length > 1 ? `; +${items.length - 1} ${noun} khác` : '';
-  return `${quoted} (${first.areaName})${more}`;
+/** The first contributions quoted (hot areas come first), the rest counted. */
+function excerptList(items: readonly Contribution[], noun: string, limits: Limits): string {
+  if (items.length === 0) return 'không có';
+  const shown = items.slice(0, limits.quoted).map((c) => {
+    const body = c.text !== null ? `“${shortenAtWord(c.text.replace(/\s+/g, ' '), limits.excerpt)}”` : '';
+    const quoted = body || (c.media ? mediaPhrase(c.media, limits) : '');
+    return `${quoted} (${c.areaName})`;
+  });
+  const more = items.length > shown.length ? `; +${items.length - shown.length} ${noun} khác` : '';
+  return `${shown.join('; ')}${more}`;
 }
 
 function absentLine(d: Digest): string | null {

@@ -23,10 +23,26 @@ export function commandKey(text: string): string {
   return fold(text.replace(/^\//, '').replace(/@\w+$/, '')).replace(/ /g, '');
 }
 
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the LRM/RLM
+ * marks: one U+202E in an answer would show the rest of a digest line reversed, and no Vietnamese
+ * text needs them.
+ */
+const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function stripBidi(text: string): string {
+  return text.replace(BIDI_CONTROLS, '');
+}
+
+/** What every typed message becomes before anything reads it: NFC, no bidi controls, trimmed. */
+export function normalizeInput(text: string): string {
+  return stripBidi(nfc(text)).trim();
+}
+
 /** Removes control characters (keeps line breaks) so stored text prints safely everywhere. */
 export function cleanText(text: string): string {
   return (
-    nfc(text)
+    stripBidi(nfc(text))
       .replace(/\r\n?/g, '\n')
       // eslint-disable-next-line no-control-regex -- removing control characters is the point
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
@@ -56,6 +72,35 @@ export function truncate(text: string, max: number): string {
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
+/**
+ * Shortened to `max` characters at a word boundary, with "…": never inside a word, a date or a
+ * number ("03/12/2…"). A single word longer than the limit is cut on a character boundary.
+ */
+export function shortenAtWord(text: string, max: number): string {
+  const chars = Array.from(nfc(text));
+  if (chars.length <= max) return text;
+  // One character is kept for the "…"; a space right after the cut means the last word is whole.
+  const head = chars.slice(0, max - 1).join('');
+  const space = /\s/.test(chars[max - 1] ?? '') ? head.length : head.lastIndexOf(' ');
+  if (space <= 0) return truncate(text, max);
+  return `${head.slice(0, space).replace(/[\s,;:(–-]+$/u, '')}…`;
+}
+
 export function charLength(text: string): number {
   return Array.from(text).length;
+}
+
+/**
+ * Everyday ways of typing "không" on a phone ("ko", "k", "hok", "khong", "kg", "ko co", "0",
+ * "không có", "không ạ"): a question that takes a typed no reads any of them as the no-answer, so an
+ * older user's shorthand is never stored as a proposal or an opinion. Whole answers only: "kiểm tra
+ * lại đường" is text, not a no.
+ */
+const TYPED_NO = /^(?:khong|ko|k|kh|khg|kg|hok|hong|0)(?: co(?: gi)?)?(?: a| ah| nhe| nha)?$/;
+
+/** `zero: false` where "0" is a number someone may mean (a count). */
+export function isTypedNo(text: string, { zero = true }: { zero?: boolean } = {}): boolean {
+  const f = fold(text);
+  if (!zero && f.startsWith('0')) return false;
+  return TYPED_NO.test(f);
 }

@@ -3,7 +3,7 @@
  * No clock, no I/O, no platform: the dispatcher persists the session and turns effects into
  * outbox rows inside one transaction, so a crash never leaves half an answer behind.
  */
-import { charLength, cleanText, fold } from '../domain/text.js';
+import { charLength, cleanText, fold, isTypedNo } from '../domain/text.js';
 import type {
   Answer,
   Condition,
@@ -336,6 +336,15 @@ function matchOption(text: string, opts: Option[]): Option | undefined {
   return prefix.length === 1 ? prefix[0]?.o : undefined;
 }
 
+/**
+ * The no-option (key "khong") when the text is an everyday way of typing "không" ("ko", "k", "0"…),
+ * so the shorthand is stored as the answer "no", never as text. On a number question "0" stays a number.
+ */
+function typedNoOption(q: Question, opts: Option[], text: string): Option | undefined {
+  const no = opts.find((o) => o.key === 'khong');
+  return no && isTypedNo(text, { zero: q.kind !== 'number' }) ? no : undefined;
+}
+
 function parseAnswer(inst: Instance, s: FlowSession, input: FlowInput, nav: Nav): Parsed {
   const q = inst.question;
   const required = isRequired(q, s);
@@ -346,7 +355,12 @@ function parseAnswer(inst: Instance, s: FlowSession, input: FlowInput, nav: Nav)
 
   if (nav === 'skip') return skip();
   if (q.skipOption && input.type === 'button' && input.value === 'k') return { value: q.skipOption.key };
-  if (q.skipOption && input.type === 'text' && matchOption(input.text, [q.skipOption]) && q.kind !== 'text') {
+  if (
+    q.skipOption &&
+    input.type === 'text' &&
+    q.kind !== 'text' &&
+    (matchOption(input.text, [q.skipOption]) || typedNoOption(q, [q.skipOption], input.text))
+  ) {
     return { value: q.skipOption.key };
   }
 
@@ -357,7 +371,8 @@ function parseAnswer(inst: Instance, s: FlowSession, input: FlowInput, nav: Nav)
       const opts = optionsOf(q, s.ctx);
       let opt: Option | undefined;
       if (input.type === 'button' && input.value.startsWith('o')) opt = opts[Number(input.value.slice(1))];
-      else if (input.type === 'text') opt = matchOption(input.text, opts);
+      else if (input.type === 'text')
+        opt = matchOption(input.text, opts) ?? typedNoOption(q, opts, input.text);
       if (!opt && q.hold && input.type === 'text' && cleanText(input.text) !== '')
         return {
           value: Array.from(cleanText(input.text))
@@ -374,7 +389,8 @@ function parseAnswer(inst: Instance, s: FlowSession, input: FlowInput, nav: Nav)
       if (input.type === 'location') return { retry: 'Câu này cần trả lời bằng chữ hoặc ghi âm ạ.' };
       if (input.type === 'button') return { retry: 'Đồng chí gõ câu trả lời hoặc gửi ghi âm ạ.' };
       const text = cleanText(input.text);
-      if (q.skipOption && fold(text) === fold(q.skipOption.label)) return { value: q.skipOption.key };
+      if (q.skipOption && (fold(text) === fold(q.skipOption.label) || typedNoOption(q, [q.skipOption], text)))
+        return { value: q.skipOption.key };
       if (text === '') return { retry: 'Đồng chí gõ câu trả lời ạ.' };
       const max = q.maxLength ?? DEFAULT_MAX_TEXT;
       const len = charLength(text);

@@ -1,5 +1,4 @@
 /** `namtinhhinh tick` and `namtinhhinh digest` (DESIGN.md §5). */
-import { writeFileSync } from 'node:fs';
 import { buildApp, type App } from '../app.js';
 import { CliError, type CliCommand, type CliContext } from '../cli.js';
 import {
@@ -11,11 +10,13 @@ import {
   type Period,
   type PeriodicKind,
 } from '../domain/calendar.js';
-import { formatDocNumber, renderReportDocx } from '../digest/docx.js';
+import { formatDocNumber, formatDraftDocNumber, renderReportDocx } from '../digest/docx.js';
+import { OutFileRefused, refuseExisting, writeOutFile } from '../digest/outFile.js';
+import { DOC_HEADER_LABELS, type DocHeaderKey } from '../digest/template.js';
 import type { DigestKind } from '../digest/model.js';
 import { renderDigestText } from '../digest/text.js';
 import { createLogger } from '../logger.js';
-import { docTemplate, schedulerDeps } from './deps.js';
+import { resolvedDocTemplate, schedulerDeps } from './deps.js';
 import {
   commonRoot,
   compileFor,
@@ -43,12 +44,35 @@ function parseAt(value: unknown): Date {
   return at;
 }
 
-/** The app without listening or background loops: a context whose clock reads `at`. */
-async function withApp<T>(ctx: CliContext, at: Date, fn: (app: App) => Promise<T>): Promise<T> {
+function guardOut(write: () => void): void {
+  try {
+    write();
+  } catch (e) {
+    if (e instanceof OutFileRefused) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** One line on stderr: what the document leaves dotted for this scope, and how to fill it in. */
+export function unsetWarning(scopePath: string, unset: readonly DocHeaderKey[]): string {
+  const what = unset.map((k) => `${DOC_HEADER_LABELS[k]} (${k})`).join(', ');
+  return (
+    `Cảnh báo: văn bản của ${scopePath} để dòng chấm ở: ${what}. ` +
+    `Đặt bằng: namtinhhinh settings doc-header --scope "${scopePath}" --set KEY=VALUE`
+  );
+}
+
+/** The app without listening or background loops: a context whose clock reads `at` unless given one. */
+async function withApp<T>(
+  ctx: CliContext,
+  at: Date,
+  fn: (app: App) => Promise<T>,
+  clock: () => number = () => at.getTime(),
+): Promise<T> {
   const app = await buildApp({
     config: { ...ctx.config, SCHEDULER: false },
     db: ctx.db(),
-    clock: () => at.getTime(),
+    clock,
     logger: createLogger(ctx.config.LOG_LEVEL === 'silent' ? 'silent' : 'error'),
   });
   try {
@@ -91,11 +115,12 @@ export const schedulerCliCommands: CliCommand[] = [
     path: ['tick'],
     usage: 'namtinhhinh tick --at TIME',
     summary:
-      'Chạy lịch một lần như thể đồng hồ chỉ TIME (ISO 8601 có múi giờ): nhắc báo cáo, tổng hợp đến hạn mà chưa làm; chạy lại không gửi thêm.',
+      'Chạy lịch một lần như thể đồng hồ chỉ TIME (ISO 8601 có múi giờ): nhắc báo cáo, tổng hợp đến hạn mà chưa làm, tin nhắn được xếp gửi ngay; chạy lại không gửi thêm.',
     options: { at: { type: 'string' } },
     async run(ctx, { values }) {
       const at = parseAt(values.at);
-      const r = await withApp(ctx, at, (app) => tick(app.ctx, at));
+      // Judged at TIME, on the real clock: what it queues is due now, not when the clock gets to TIME.
+      const r = await withApp(ctx, at, (app) => tick(app.ctx, at), Date.now);
       for (const f of r.fired) ctx.out(`${isoLocal(f.at)}\t${f.ruleId}\t${f.outcome}`);
       const extra = [
         r.escalated > 0 ? `${r.escalated} báo cáo đột xuất được báo lại` : '',
@@ -110,15 +135,18 @@ export const schedulerCliCommands: CliCommand[] = [
   {
     path: ['digest'],
     usage:
-      'namtinhhinh digest --kind weekly --at TIME [--format text|docx|json] [--out FILE] [--unit ĐỊA_BÀN]',
+      'namtinhhinh digest --kind weekly --at TIME [--unit ĐỊA_BÀN] [--format text|docx|json] [--out FILE [--force]] [--official]',
     summary:
-      'Tổng hợp kỳ báo cáo kết thúc lúc hoặc trước TIME, cho địa bàn của trưởng nhóm (mặc định: toàn bộ). docx cần --out.',
+      'Tổng hợp kỳ báo cáo kết thúc lúc hoặc trước TIME, cho địa bàn của trưởng nhóm (mặc định: toàn bộ). docx cần --out. ' +
+      'Văn bản xem trước không lấy số chính thức, trừ khi có --official; tệp đã có chỉ bị ghi đè khi có --force.',
     options: {
       kind: { type: 'string' },
       at: { type: 'string' },
       format: { type: 'string' },
       out: { type: 'string' },
       unit: { type: 'string' },
+      force: { type: 'boolean' },
+      official: { type: 'boolean' },
     },
     async run(ctx, { values }) {
       const kind = (values.kind ?? 'weekly') as DigestKind;
@@ -127,7 +155,14 @@ export const schedulerCliCommands: CliCommand[] = [
       if (!FORMATS.includes(format)) throw new CliError(`--format phải là một trong: ${FORMATS.join(', ')}.`);
       const out = typeof values.out === 'string' && values.out !== '' ? values.out : undefined;
       if (format === 'docx' && !out) throw new CliError('--format docx cần --out FILE.docx');
+      const force = values.force === true;
+      if (force && !out) throw new CliError('--force chỉ dùng cùng --out FILE.');
+      const official = values.official === true;
+      if (official && format !== 'docx')
+        throw new CliError('--official chỉ dùng với --format docx (số văn bản chỉ có trên văn bản).');
       const at = parseAt(values.at);
+      // Checked before anything is compiled or numbered, so a refused run leaves no trace.
+      if (out) guardOut(() => refuseExisting(out, force));
 
       return withApp(ctx, at, async (app) => {
         const deps = schedulerDeps(app.ctx);
@@ -147,16 +182,19 @@ export const schedulerCliCommands: CliCommand[] = [
         if (format === 'text' || format === 'json') {
           const body = format === 'text' ? renderDigestText(digest, 'leader') : toJson(digest);
           if (out) {
-            writeFileSync(out, `${body}\n`);
+            guardOut(() => writeOutFile(out, `${body}\n`, force));
             ctx.out(`Đã ghi ${out}`);
           } else {
             ctx.out(body);
           }
           return 0;
         }
-        // The formal document takes the number already issued for this area and period, or the next one.
-        const template = docTemplate(deps.store);
-        const number = deps.store.transaction(() => {
+        const resolved = resolvedDocTemplate(deps.store, root.id);
+        const template = resolved.template;
+        if (resolved.unset.length > 0) ctx.err(unsetWarning(root.path, resolved.unset));
+        // A document already issued for this area and period keeps its number; otherwise only
+        // --official takes the next one, so a preview leaves no gap in the year's numbering.
+        const number = deps.store.transaction((): number | null => {
           const issued = deps.repo
             .digests()
             .find(
@@ -167,6 +205,7 @@ export const schedulerCliCommands: CliCommand[] = [
                 d.number !== null,
             );
           if (issued) return issued.number!;
+          if (!official) return null;
           const n = issueNumber(deps, at);
           deps.repo.insertDigest({
             kind: job.kind,
@@ -180,8 +219,10 @@ export const schedulerCliCommands: CliCommand[] = [
           return n;
         });
         const buf = await renderReportDocx(digest, template, { number, issuedAt: at });
-        writeFileSync(out!, buf);
-        ctx.out(`Đã ghi ${out} (${formatDocNumber(template, number)}, ${digest.root.name}).`);
+        guardOut(() => writeOutFile(out!, buf, force));
+        const numberLine =
+          number === null ? formatDraftDocNumber(template) : formatDocNumber(template, number);
+        ctx.out(`Đã ghi ${out} (${numberLine}, ${digest.root.name}).`);
         return 0;
       });
     },

@@ -4,7 +4,8 @@
  */
 import type { AppContext } from '../app.js';
 import type { OutboundMessage } from '../bot/channel.js';
-import { DEFAULT_DOC_TEMPLATE, type DocTemplate } from '../digest/template.js';
+import { DEFAULT_DOC_TEMPLATE, type DocTemplate, type ResolvedDocTemplate } from '../digest/template.js';
+import { DocSettingsStore } from '../store/docSettings.js';
 import type { Conversation } from '../bot/conversation.js';
 import { reachableAccount, SchedulerStore } from '../store/schedule.js';
 import type { AccountRow, Store } from '../store/store.js';
@@ -54,8 +55,25 @@ export function sendToPerson(
   return account;
 }
 
-/** The formal document's template: the defaults with the fields an administrator set in kv 'digest.template'. */
-export function docTemplate(store: Store): DocTemplate {
+/**
+ * The formal document's template for a scope: layout defaults with the installation-wide overrides
+ * in kv 'digest.template', then the scope's body and place from the roster and its own settings
+ * (`settings doc-header`).
+ */
+export function resolvedDocTemplate(store: Store, unitId: number): ResolvedDocTemplate {
+  const docs = new DocSettingsStore(store.db);
+  const unit = docs.unit(unitId);
+  if (!unit) throw new Error(`unit ${unitId} not found`);
+  return docs.resolve(unit, docTemplate(store));
+}
+
+/**
+ * Without a unit (or for one no longer on the roster): the layout alone (number format, titles),
+ * so a pending document is still sent, with dotted lines rather than another scope's names.
+ */
+export function docTemplate(store: Store, unitId?: number): DocTemplate {
+  if (unitId !== undefined && new DocSettingsStore(store.db).unit(unitId))
+    return resolvedDocTemplate(store, unitId).template;
   const custom = store.getKv<Partial<DocTemplate>>('digest.template');
   return { ...DEFAULT_DOC_TEMPLATE, ...(custom ?? {}) };
 }

@@ -1,8 +1,8 @@
 /**
  * The leader's digest at the deadline (brief §5.1–§5.3): for each area a truong_nhom leads (with
  * everything under it), the leader's text with names, the formal DOCX numbered "Số: NN-BC/…" from
- * a yearly counter, and the network's text (counts only) to the thanh_vien of that area and its
- * registered network groups.
+ * a yearly counter, and the network's text (counts only) to each thanh_vien and registered
+ * network group inside it, compiled for the unit of their own assignment or registration.
  *
  * The DOCX is rendered asynchronously, so it cannot be made inside the transaction that claims the
  * occurrence. That transaction stores the compiled model in `digests` with `document: 'pending'`;
@@ -21,15 +21,15 @@ import { fold } from '../domain/text.js';
 import { formatDocNumber } from '../digest/template.js';
 import { periodNoun } from '../digest/labels.js';
 import { compileDigest, type Digest, type DigestInput, type DigestKind } from '../digest/model.js';
-import { renderDigestText } from '../digest/text.js';
+import { FULL_DIGEST_LABEL, renderDigestText } from '../digest/text.js';
 import { buildDigestInput } from '../store/digestInput.js';
 import type { RoleHolder, SchedulerStore } from '../store/schedule.js';
 import type { UnitRow } from '../store/units.js';
 import type { ReportKind } from '../store/schema.js';
 import { docTemplate, sendToPerson, type SchedulerDeps } from './deps.js';
+import { lateNote } from './late.js';
 import { periodicRuleOf, type Occurrence, type ScheduleConfig } from './rules.js';
 
-export const LATE_NOTE = '(gửi muộn do hệ thống gián đoạn)';
 export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 /** What one digest covers: the period, its predecessor for the comparison, and the report kinds read. */
@@ -110,10 +110,17 @@ export function compileFor(
   return { input, digest: compileDigest(input) };
 }
 
+export const FULL_DIGEST_PREFIX = 'full';
+
+/** Under the leader's digest: sends the full text and the DOCX to the leader who presses it. */
+export function fullDigestButton(digestId: number): { label: string; data: string } {
+  return { label: FULL_DIGEST_LABEL, data: `${FULL_DIGEST_PREFIX}:${digestId}` };
+}
+
 /** The late note goes on the heading line, so the text stays within its 15 lines. */
-export function markLate(text: string): string {
+export function markLate(text: string, delayMs: number): string {
   const [first = '', ...rest] = text.split('\n');
-  return [`${first} ${LATE_NOTE}`, ...rest].join('\n');
+  return [`${first} ${lateNote(delayMs)}`, ...rest].join('\n');
 }
 
 /** "Báo cáo tuần 03-12-2026.docx", "Báo cáo quý IV-2026.docx"; the area is added when a leader gets several. */
@@ -156,11 +163,12 @@ export function fireDigest(
   deps: SchedulerDeps,
   o: Occurrence,
   now: number,
-  late: boolean,
+  /** The delay to state when the service was not ticking at the digest's time; false otherwise. */
+  late: number | false,
 ): DigestRunResult | null {
   const { store, repo } = deps;
   const occ = o.at.getTime();
-  if (!repo.claimRun(o.ruleId, occ, now, late ? 'sent_late' : 'sent')) return null;
+  if (!repo.claimRun(o.ruleId, occ, now, late !== false ? 'sent_late' : 'sent')) return null;
   const job = jobOf(o, deps.schedule());
   const scopes = leaderScopes(repo);
   const leaderRoots = new Map<number, number>();
@@ -168,18 +176,18 @@ export function fireDigest(
     for (const l of s.leaders) leaderRoots.set(l.personId, (leaderRoots.get(l.personId) ?? 0) + 1);
   const result: DigestRunResult = { digests: 0, messages: 0 };
   const generatedAt = new Date(now);
-  const sentToMember = new Set<string>();
+  const networkTexts = new Map<number, string>();
 
   for (const scope of scopes) {
     const { digest } = compileFor(deps, scope.root, job, generatedAt);
     const number = issueNumber(deps, generatedAt);
     let leaderText = renderDigestText(digest, 'leader');
     let networkText = renderDigestText(digest, 'network');
-    if (late) {
-      leaderText = markLate(leaderText);
-      networkText = markLate(networkText);
+    if (late !== false) {
+      leaderText = markLate(leaderText, late);
+      networkText = markLate(networkText, late);
     }
-    repo.insertDigest({
+    const digestId = repo.insertDigest({
       kind: job.kind,
       unitId: scope.root.id,
       periodStart: job.period.start.getTime(),
@@ -189,7 +197,7 @@ export function fireDigest(
       data: {
         ruleId: o.ruleId,
         occurrenceAt: occ,
-        late,
+        late: late !== false,
         document: 'pending',
         leaders: scope.leaders.map((l) => l.personId),
         multipleAreas: scope.leaders
@@ -200,30 +208,81 @@ export function fireDigest(
     });
     result.digests++;
     for (const l of scope.leaders) {
-      const sent = sendToPerson(store, l.personId, { type: 'message', text: leaderText }, now, {
-        dedupeKey: `${o.ruleId}:${occ}:${l.personId}:${scope.root.id}`,
-      });
+      const sent = sendToPerson(
+        store,
+        l.personId,
+        { type: 'message', text: leaderText, choices: [[fullDigestButton(digestId)]] },
+        now,
+        { dedupeKey: `${o.ruleId}:${occ}:${l.personId}:${scope.root.id}` },
+      );
       if (sent) result.messages++;
     }
-    // Members of the network get the redacted version (DESIGN.md §5), once each even if in several areas.
-    const leaders = new Set(scope.leaders.map((l) => l.personId));
-    for (const m of repo.roleHoldersUnder(scope.root, 'thanh_vien')) {
-      const key = `${m.personId}:${scope.root.id}`;
-      if (leaders.has(m.personId) || sentToMember.has(key)) continue;
-      sentToMember.add(key);
-      const sent = sendToPerson(store, m.personId, { type: 'message', text: networkText }, now, {
-        dedupeKey: `${o.ruleId}:${occ}:${m.personId}:${scope.root.id}:net`,
-      });
-      if (sent) result.messages++;
-    }
-    for (const g of repo.networkGroupsOf(scope.root.id)) {
-      store.enqueue(g.channel, g.chatId, null, { type: 'message', text: networkText }, now, {
-        dedupeKey: `${o.ruleId}:${occ}:g${g.id}`,
-      });
-      result.messages++;
+    networkTexts.set(scope.root.id, networkText);
+  }
+  result.messages += deliverToNetwork(
+    deps,
+    scopes,
+    networkTexts,
+    (root) => {
+      const text = renderDigestText(compileFor(deps, root, job, generatedAt).digest, 'network');
+      return late !== false ? markLate(text, late) : text;
+    },
+    { now, dedupe: `${o.ruleId}:${occ}` },
+  );
+  return result;
+}
+
+/**
+ * Members of the network and registered network groups get the redacted digest of the unit of
+ * their own assignment or registration (DESIGN.md §5), never that of a wider area above it: a
+ * ward's member must not read the whole town's digest because the town's leader is above the ward.
+ * Only units inside some leader's area are served, as before. Returns the messages queued.
+ */
+function deliverToNetwork(
+  deps: SchedulerDeps,
+  scopes: LeaderScope[],
+  known: Map<number, string>,
+  render: (root: UnitRow) => string,
+  opts: { now: number; dedupe: string },
+): number {
+  const { store, repo } = deps;
+  const within = (path: string, root: UnitRow): boolean =>
+    path === root.path || path.startsWith(`${root.path} > `);
+  const textFor = (unit: UnitRow): string => {
+    let text = known.get(unit.id);
+    if (text === undefined) known.set(unit.id, (text = render(unit)));
+    return text;
+  };
+  let messages = 0;
+  const sentToMember = new Set<string>();
+  for (const m of repo.roleHolders('thanh_vien')) {
+    const containing = scopes.filter((s) => within(m.unitPath, s.root));
+    if (containing.length === 0) continue;
+    // A leader of the area already has the fuller version.
+    if (containing.some((s) => s.leaders.some((l) => l.personId === m.personId))) continue;
+    const key = `${m.personId}:${m.unitId}`;
+    const unit = repo.unit(m.unitId);
+    if (sentToMember.has(key) || !unit) continue;
+    sentToMember.add(key);
+    const sent = sendToPerson(store, m.personId, { type: 'message', text: textFor(unit) }, opts.now, {
+      dedupeKey: `${opts.dedupe}:${m.personId}:${m.unitId}:net`,
+    });
+    if (sent) messages++;
+  }
+  const seenUnits = new Set<number>();
+  for (const s of scopes) {
+    for (const unit of repo.subtree(s.root)) {
+      if (seenUnits.has(unit.id)) continue;
+      seenUnits.add(unit.id);
+      for (const g of repo.networkGroupsOf(unit.id)) {
+        store.enqueue(g.channel, g.chatId, null, { type: 'message', text: textFor(unit) }, opts.now, {
+          dedupeKey: `${opts.dedupe}:g${g.id}`,
+        });
+        messages++;
+      }
     }
   }
-  return result;
+  return messages;
 }
 
 /**
@@ -236,7 +295,7 @@ export async function queuePendingDocuments(deps: SchedulerDeps, now: number): P
   let queued = 0;
   for (const row of repo.digestsAwaitingDocument()) {
     const digest = reviveDigest(row.data.model);
-    const template = docTemplate(store);
+    const template = docTemplate(store, row.unitId);
     // Loaded on first use: the docx library is heavy and most processes never make a document.
     const { renderReportDocx } = await import('../digest/docx.js');
     const buf = await renderReportDocx(digest, template, {
@@ -272,7 +331,8 @@ export async function queuePendingDocuments(deps: SchedulerDeps, now: number): P
           },
         );
       }
-      repo.updateDigestData(row.id, { ...fresh.data, document: 'queued' });
+      // Kept so "Xem báo cáo đầy đủ" can send the same file again without rendering it in a chat turn.
+      repo.updateDigestData(row.id, { ...fresh.data, document: 'queued', docx: base64 });
       queued++;
     });
   }

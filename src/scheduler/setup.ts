@@ -5,7 +5,8 @@ import { digestFeature } from '../bot/features/digest.js';
 import { periodicFeature } from '../bot/features/periodic.js';
 import { offerUrgentAfterWeekly, urgentFeature } from '../bot/features/urgent.js';
 import { schedulerDeps } from './deps.js';
-import { ensureStartedAt, startTicking } from './tick.js';
+import { applyRetention } from '../store/retention.js';
+import { ensureStartedAt, registerTickTask, startTicking } from './tick.js';
 
 export async function setupScheduler(ctx: AppContext): Promise<void> {
   const deps = schedulerDeps(ctx);
@@ -14,6 +15,8 @@ export async function setupScheduler(ctx: AppContext): Promise<void> {
   ctx.conversation.use(awayFeature(deps));
   ctx.conversation.use(digestFeature(deps));
   ctx.hooks.weeklySubmitted.push(offerUrgentAfterWeekly);
+  // Citizens' data past its retention is erased by the tick, so `tick --at` and the service agree.
+  registerTickTask(ctx, (now) => void applyRetention(ctx.store.db, ctx.config.RETENTION_DAYS, now));
 
   if (ctx.config.SCHEDULER) {
     // The database's first start: the scheduler never back-fills occurrences from before it. A

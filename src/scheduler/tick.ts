@@ -7,9 +7,11 @@
  *
  * - The first start of a database is recorded (kv 'scheduler.startedAt'); nothing before it is
  *   ever back-filled.
+ * - `at` is the time judged: what is due, quiet hours, deadlines. What the tick queues is stamped
+ *   with the real clock (`ctx.clock()`), so `tick --at` a future TIME never holds a chat until then.
  * - After downtime, occurrences within the catch-up grace (24 h) still fire: a reminder whose
- *   deadline has passed is recorded as skipped; a digest is sent, marked late. Older ones are
- *   recorded as missed.
+ *   deadline has passed is recorded as skipped; a digest is sent, and when no tick was recorded in
+ *   the five minutes before its time it says how late it is. Older ones are recorded as missed.
  * - No message in quiet hours: a reminder due then waits for the morning (or is skipped if that is
  *   past its deadline). Several reminders of the same period caught up at once send only the latest.
  * - Each tick also re-alerts unacknowledged urgent reports, closes idle sessions, runs the tasks
@@ -19,6 +21,7 @@ import type { AppContext } from '../app.js';
 import { escalateUrgent } from '../bot/features/urgent.js';
 import { schedulerDeps, type SchedulerDeps } from './deps.js';
 import { fireDigest, queuePendingDocuments } from './digests.js';
+import { recordTick, wasTickingBefore } from './late.js';
 import { fireReminders } from './reminders.js';
 import {
   isWithinCatchUpGrace,
@@ -32,7 +35,7 @@ export const STARTED_AT_KEY = 'scheduler.startedAt';
 export const LAST_TICK_KEY = 'scheduler.lastTick';
 /** How often the service ticks by itself. */
 export const TICK_INTERVAL_MS = 30_000;
-/** A digest fired later than this after its time was held up by downtime, and says so. */
+/** A digest fired later than this after its time, while the service was not ticking, says how late it is. */
 export const LATE_AFTER_MS = 5 * 60_000;
 /** Quiet hours are shorter than a day, so a deferred reminder is always found within this look-back. */
 const LOOKBACK_MS = 24 * 3600_000;
@@ -78,6 +81,8 @@ export async function tick(ctx: AppContext, at: Date): Promise<TickResult> {
   const config = deps.schedule();
   const quiet = quietHoursOf(config);
   const now = at.getTime();
+  // Rows are stamped with the real clock; a tick judged at another time (`tick --at`) queues what is due now.
+  const stamp = ctx.clock();
   const result: TickResult = { at, fired: [], escalated: 0, idleClosed: 0, documents: 0 };
 
   const startedAt = ensureStartedAt(deps, now);
@@ -92,7 +97,7 @@ export async function tick(ctx: AppContext, at: Date): Promise<TickResult> {
   };
 
   const reminders: Occurrence[] = [];
-  const digests: Array<{ o: Occurrence; late: boolean }> = [];
+  const digests: Array<{ o: Occurrence; late: number | false }> = [];
   store.transaction(() => {
     for (const o of due) {
       if (repo.hasRun(o.ruleId, o.at.getTime())) continue;
@@ -112,7 +117,11 @@ export async function tick(ctx: AppContext, at: Date): Promise<TickResult> {
       }
       if (DIGEST.has(o.kind)) {
         const deliver = reminderDeliveryTime(o, quiet)!;
-        if (deliver.getTime() <= now) digests.push({ o, late: now - deliver.getTime() > LATE_AFTER_MS });
+        if (deliver.getTime() > now) continue;
+        const delay = now - deliver.getTime();
+        // Late only when the service was down at the time, not merely slow to get to it.
+        const late = delay > LATE_AFTER_MS && !wasTickingBefore(store, deliver.getTime());
+        digests.push({ o, late: late ? delay : false });
         continue;
       }
       // The deadline itself needs no message: the digest that follows it does the work.
@@ -132,7 +141,7 @@ export async function tick(ctx: AppContext, at: Date): Promise<TickResult> {
   );
   store.transaction(() => {
     for (const o of reminders) if (!toSend.includes(o)) record(o, 'superseded');
-    const counts = fireReminders(deps, toSend, now);
+    const counts = store.queuedAt(stamp, () => fireReminders(deps, toSend, now));
     for (const o of toSend) {
       if (counts.has(o.ruleId))
         result.fired.push({ ruleId: o.ruleId, at: o.at, outcome: `sent:${counts.get(o.ruleId)}` });
@@ -141,19 +150,24 @@ export async function tick(ctx: AppContext, at: Date): Promise<TickResult> {
 
   for (const { o, late } of digests) {
     store.transaction(() => {
-      const r = fireDigest(deps, o, now, late);
-      if (r) result.fired.push({ ruleId: o.ruleId, at: o.at, outcome: late ? 'sent_late' : 'sent' });
+      const r = store.queuedAt(stamp, () => fireDigest(deps, o, now, late));
+      if (r)
+        result.fired.push({ ruleId: o.ruleId, at: o.at, outcome: late !== false ? 'sent_late' : 'sent' });
     });
   }
 
-  result.escalated = escalateUrgent(deps, now);
-  result.idleClosed = store.transaction(() => ctx.conversation.closeIdleSessions(now));
-  for (const task of tasks.get(ctx) ?? []) store.transaction(() => task(now));
+  result.escalated = store.queuedAt(stamp, () => escalateUrgent(deps, now));
+  result.idleClosed = store.transaction(() =>
+    store.queuedAt(stamp, () => ctx.conversation.closeIdleSessions(now)),
+  );
+  for (const task of tasks.get(ctx) ?? []) store.transaction(() => store.queuedAt(stamp, () => task(now)));
   store.onOutboxWrite();
-  result.documents = await queuePendingDocuments(deps, now);
+  // Only stamps the documents' rows: the documents themselves were made when their digest fired.
+  result.documents = await queuePendingDocuments(deps, stamp);
   store.transaction(() => {
     const prev = store.getKv<number>(LAST_TICK_KEY);
     if (prev === undefined || prev < now) store.setKv(LAST_TICK_KEY, now, now);
+    recordTick(store, now, stamp);
   });
   return result;
 }

@@ -175,6 +175,16 @@ export class CaseStore {
       .sort((a, b) => VI.compare(a.name, b.name));
   }
 
+  /** A deepest unit with nothing below it (a thôn, a khu phố): a place of this roster to quote as an example. */
+  exampleLeafUnit(): UnitRow | undefined {
+    return toUnit(
+      this.p(
+        `SELECT * FROM units u WHERE NOT EXISTS (SELECT 1 FROM units c WHERE c.parent_id = u.id)
+         ORDER BY u.depth DESC, u.id LIMIT 1`,
+      ).get(),
+    );
+  }
+
   /** The unit and its ancestors, nearest first. */
   unitChain(id: number): UnitRow[] {
     return unitChain((unitId) => this.unit(unitId), id);

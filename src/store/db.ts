@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.js';
@@ -16,8 +16,50 @@ export interface OpenOptions {
   migrate?: boolean;
 }
 
+/** The database holds citizens' names and phones and the Zalo tokens: only the service's user may read it. */
+export const FILE_MODE = 0o600;
+export const DIR_MODE = 0o700;
+
+/** The folder a database or backup goes in: created 0700; an existing wider one is reported, not changed. */
+export function ensurePrivateDir(dir: string): void {
+  if (!existsSync(dir)) {
+    const first = mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+    // mkdir's mode is masked by the umask, and only the folders it created are ours to set.
+    if (first) {
+      for (let d = dir; ; d = dirname(d)) {
+        chmodSync(d, DIR_MODE);
+        if (resolve(d) === resolve(first) || dirname(d) === d) break;
+      }
+    }
+    return;
+  }
+  // Someone else's folder (/var/lib, a home directory) is left as it is: the files in it are 0600 anyway.
+  const mode = statSync(dir).mode;
+  if ((mode & 0o077) !== 0 && (mode & 0o1000) === 0) {
+    process.emitWarning(
+      `Thư mục ${dir} có quyền ${(mode & 0o777).toString(8)}: người dùng khác trên máy xem được tên tệp; nên đặt 700.`,
+      { code: 'NTH_DATA_DIR_MODE' },
+    );
+  }
+}
+
+/** Creates the file 0600 if missing; tightens an existing one (the service's own file). */
+function privateFile(path: string): void {
+  if (existsSync(path)) {
+    if ((statSync(path).mode & 0o777) !== FILE_MODE) chmodSync(path, FILE_MODE);
+  } else {
+    closeSync(openSync(path, 'a', FILE_MODE));
+  }
+}
+
 export function openDb(path: string, opts: OpenOptions = {}): Db {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const onDisk = path !== ':memory:' && path !== '';
+  if (onDisk) {
+    ensurePrivateDir(dirname(resolve(path)));
+    // SQLite gives the -wal and -shm files the mode of the database file, so this covers all three.
+    privateFile(path);
+    for (const side of [`${path}-wal`, `${path}-shm`]) if (existsSync(side)) privateFile(side);
+  }
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);

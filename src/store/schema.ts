@@ -12,6 +12,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
+import { sql } from 'drizzle-orm';
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
 const ms = (name: string) => integer(name);
@@ -306,10 +307,19 @@ export const outbox = sqliteTable(
     ref: text('ref'),
     /** Makes scheduled messages idempotent: the same reminder is never enqueued twice. */
     dedupeKey: text('dedupe_key'),
+    /**
+     * Deferred on purpose (quiet hours, a scheduled send) until next_attempt_at: until then later
+     * rows of the chat go past it. Cleared by a failed attempt, so a row in retry back-off keeps its place.
+     */
+    held: integer('held', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [
     index('outbox_pending').on(t.status, t.nextAttemptAt),
     index('outbox_chat').on(t.channel, t.chatId, t.id),
+    // The per-chat order check of every due row looks only at pending rows: without this it walks the chat's history.
+    index('outbox_chat_pending')
+      .on(t.channel, t.chatId, t.id)
+      .where(sql`status = 'pending'`),
     index('outbox_ref').on(t.ref),
     uniqueIndex('outbox_dedupe').on(t.dedupeKey),
   ],

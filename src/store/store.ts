@@ -144,8 +144,8 @@ export class Store {
         'INSERT INTO report_revisions (report_id, revision, submitted_at, answers, replaced_at) VALUES (?, ?, ?, ?, ?)',
       ),
       outboxInsert: p(
-        `INSERT INTO outbox (channel, chat_id, account_id, payload, status, attempts, next_attempt_at, created_at, ref, dedupe_key)
-         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        `INSERT INTO outbox (channel, chat_id, account_id, payload, status, attempts, next_attempt_at, created_at, ref, dedupe_key, held)
+         VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
       openCasesOfUnit: p(
         `SELECT id, code, title FROM cases WHERE unit_id = ? AND status NOT IN ('da_giai_quyet', 'khong_thuoc_pham_vi') ORDER BY id`,
@@ -224,7 +224,11 @@ export class Store {
     return this.q('SELECT source, ref, error, at FROM dead_letters ORDER BY id').all() as never;
   }
 
-  /** Forget dedupe keys older than the platforms can re-deliver (Telegram keeps updates ≤ 24 h). */
+  /**
+   * Forget dedupe keys older than the platforms can re-deliver: Telegram keeps updates ≤ 24 h, and
+   * the Zalo webhook refuses events stamped more than 24 h ago (its replay window), so a key kept
+   * 72 h (app.ts) outlives anything that could still be handled twice.
+   */
   pruneInbound(olderThan: number): number {
     return this.q('DELETE FROM inbound_updates WHERE received_at < ?').run(olderThan).changes;
   }
@@ -542,6 +546,24 @@ export class Store {
 
   // ---- outbox --------------------------------------------------------------------------------
 
+  /** Set while `queuedAt` runs: the real time that rows enqueued by a tick judged at another time are stamped with. */
+  private queueStamp: number | null = null;
+
+  /**
+   * Runs `fn` (synchronous) with every row it enqueues stamped `now` and due from `now`, whatever
+   * time the caller judged at: `tick --at` decides as if the clock read TIME, but what it queues is
+   * due now, and a `notBefore` already past is due now too.
+   */
+  queuedAt<T>(now: number, fn: () => T): T {
+    const before = this.queueStamp;
+    this.queueStamp = now;
+    try {
+      return fn();
+    } finally {
+      this.queueStamp = before;
+    }
+  }
+
   enqueue(
     channel: ChannelName,
     chatId: string,
@@ -550,27 +572,35 @@ export class Store {
     now: number,
     opts: { ref?: string; dedupeKey?: string; notBefore?: number } = {},
   ): boolean {
+    const stamp = this.queueStamp ?? now;
+    const due = Math.max(opts.notBefore ?? stamp, stamp);
     const r = this.s.outboxInsert!.run(
       channel,
       chatId,
       accountId,
       JSON.stringify(payload),
-      opts.notBefore ?? now,
-      now,
+      due,
+      stamp,
       opts.ref ?? null,
       opts.dedupeKey ?? null,
+      due > stamp ? 1 : 0,
     );
     return r.changes === 1;
   }
 
-  /** Pending rows due now, the oldest per chat first; the sender keeps per-chat order. */
+  /**
+   * Pending rows due now, the oldest per chat first; the sender keeps per-chat order. A row held on
+   * purpose and not due yet does not hold up the rows after it; any other pending row does (a retry
+   * keeps its place, so a conversation is never reordered).
+   */
   dueOutbox(now: number, limit: number): OutboxRow[] {
     const rows = this.q(
       `SELECT o.* FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= ?
            AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.status = 'pending' AND e.channel = o.channel
-                           AND e.chat_id = o.chat_id AND e.id < o.id)
+                           AND e.chat_id = o.chat_id AND e.id < o.id
+                           AND (e.held = 0 OR e.next_attempt_at <= ?))
          ORDER BY o.next_attempt_at, o.id LIMIT ?`,
-    ).all(now, limit) as Record<string, unknown>[];
+    ).all(now, now, limit) as Record<string, unknown>[];
     return rows.map(toOutboxRow);
   }
 
@@ -587,12 +617,11 @@ export class Store {
     ).run(now, platformMessageId ?? null, id);
   }
 
+  /** A failed attempt: the row is no longer held on purpose, so it keeps its place in the chat. */
   markRetry(id: number, error: string, nextAt: number): void {
-    this.q('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(
-      error,
-      nextAt,
-      id,
-    );
+    this.q(
+      'UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?, held = 0 WHERE id = ?',
+    ).run(error, nextAt, id);
   }
 
   /** Pushes back every pending row of a chat (a 429 for that chat). */
@@ -620,6 +649,15 @@ export class Store {
       `SELECT platform_message_id FROM outbox WHERE ref = ? AND status = 'sent' ORDER BY id DESC LIMIT 1`,
     ).get(ref) as { platform_message_id: string | null } | undefined;
     return r?.platform_message_id ?? null;
+  }
+
+  /** What a platform message shows now, as far as we know: the last row delivered as (or onto) it. */
+  deliveredAs(channel: ChannelName, chatId: string, platformMessageId: string): OutboundMessage | undefined {
+    const r = this.q(
+      `SELECT payload FROM outbox WHERE channel = ? AND chat_id = ? AND platform_message_id = ? AND status = 'sent'
+         ORDER BY id DESC LIMIT 1`,
+    ).get(channel, chatId, platformMessageId) as { payload: string } | undefined;
+    return r ? (JSON.parse(r.payload) as OutboundMessage) : undefined;
   }
 
   outboxPayloadByRef(ref: string): OutboundMessage | undefined {

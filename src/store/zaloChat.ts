@@ -14,15 +14,19 @@ export class ZaloChatRepo {
    * The newest chat message (not an edit, file or contact card) that is on the user's screen or
    * may be: delivered, or already handed to Zalo (a send in flight, or one whose answer was lost
    * and will be retried). Zalo often shows a message before the outbox has recorded it as sent,
-   * and the user answers what they see. Rows held for later (quiet hours) are not shown yet.
+   * and the user answers what they see. Rows held for later (quiet hours) are not shown yet; once
+   * sent, a held row is on screen after the rows that went past it, hence the order by sending time
+   * (among the chat's latest rows: a held row waits hours, not hundreds of messages).
    */
   lastDeliveredMessage(channel: ChannelName, chatId: string, now: number): OutboundMessage | undefined {
     const row = this.db.$client
       .prepare(
-        `SELECT payload FROM outbox
-         WHERE channel = ? AND chat_id = ? AND json_extract(payload, '$.type') = 'message'
+        `SELECT payload FROM (
+           SELECT id, payload, status, attempts, next_attempt_at, sent_at FROM outbox
+           WHERE channel = ? AND chat_id = ? ORDER BY id DESC LIMIT 50)
+         WHERE json_extract(payload, '$.type') = 'message'
            AND (status = 'sent' OR (status = 'pending' AND (attempts > 0 OR next_attempt_at <= ?)))
-         ORDER BY id DESC LIMIT 1`,
+         ORDER BY status = 'pending' DESC, sent_at DESC, id DESC LIMIT 1`,
       )
       .get(channel, chatId, now) as { payload: string } | undefined;
     return row ? (JSON.parse(row.payload) as OutboundMessage) : undefined;

@@ -72,6 +72,39 @@ describe('outbox sender', () => {
     );
   });
 
+  it('a message held on purpose does not delay the later ones of its chat; once it has failed it keeps its place', async () => {
+    h = await createHarness({ now: Date.now() });
+    const ch = new RecordingChannel();
+    const now = Date.now();
+    // A case alert held for the morning, then the answer to a command typed at night.
+    h.app.store.enqueue('telegram', 'A', null, { type: 'message', text: 'giữ đến sáng' }, now, {
+      notBefore: now + 3600_000,
+    });
+    h.app.store.enqueue('telegram', 'A', null, { type: 'message', text: 'a1' }, now, {
+      notBefore: now + 400,
+    });
+    enqueue('A', 'trả lời ngay');
+    ch.script.push(() => undefined);
+    ch.script.push(() => ({ ok: false, kind: 'retry', error: 'ECONNRESET', retryAfterMs: 500 }));
+    setup(ch).start();
+    await waitFor(() => ch.sent.length === 1);
+    expect(ch.sent.map((s) => s.text)).toEqual(['trả lời ngay']);
+
+    // a1 fell due and failed: what is written after it waits for it, as in any conversation.
+    await waitFor(() => h.app.store.outboxRows({ chatId: 'A' })[1]!.attempts === 1);
+    enqueue('A', 'a2');
+    await waitFor(() => ch.sent.length === 3);
+    expect(ch.sent.map((s) => s.text)).toEqual(['trả lời ngay', 'a1', 'a2']);
+    // Outcomes are recorded when the pass ends, a moment after the send.
+    await waitFor(() => h.app.store.outboxRows({ chatId: 'A' }).at(-1)!.status !== 'pending');
+    expect(h.app.store.outboxRows({ chatId: 'A' }).map((r) => r.status)).toEqual([
+      'pending',
+      'sent',
+      'sent',
+      'sent',
+    ]);
+  });
+
   it('an unreachable chat: the account is marked, its pending rows cancelled, nothing more is sent', async () => {
     h = await createHarness();
     const account = h.app.store.transaction(() =>

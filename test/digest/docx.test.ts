@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import JSZip from 'jszip';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DOC_TEMPLATE, formatDocNumber, renderReportDocx } from '../../src/digest/docx.js';
 import { compileDigest } from '../../src/digest/model.js';
+import { resolveDocTemplate, type DocHeaderSettings } from '../../src/digest/template.js';
 import {
   ANON_TITLE,
   CADRE_NAMES,
@@ -27,6 +28,20 @@ const HEADINGS = [
 ];
 
 const OPTS = { number: 7, issuedAt: local(2024, 6, 6, 15) };
+
+const demoSettings = (
+  JSON.parse(readFileSync(new URL('../../demo/doc-header.json', import.meta.url), 'utf8')) as {
+    scopes: Record<string, DocHeaderSettings>;
+  }
+).scopes['Tỉnh Bắc Ninh > Thị xã Thuận Thành']!;
+const TINH = { kind: 'Tỉnh', name: 'Tỉnh Bắc Ninh' };
+/** The plan's own issuer, with the demo's settings: the document as KH 01-KH/BDV's pilot has it. */
+const THUAN_THANH = resolveDocTemplate(
+  { kind: 'Thị xã', name: 'Thị xã Thuận Thành' },
+  TINH,
+  'Hội CCB',
+  demoSettings,
+).template;
 
 async function documentXml(buf: Buffer): Promise<string> {
   const zip = await JSZip.loadAsync(buf);
@@ -61,7 +76,7 @@ describe('formatDocNumber', () => {
 
 describe('renderReportDocx', () => {
   it('lays out the formal report: header, title, sections, recipients and signature', async () => {
-    const buf = await renderReportDocx(compileDigest(weeklyInput()), DEFAULT_DOC_TEMPLATE, OPTS);
+    const buf = await renderReportDocx(compileDigest(weeklyInput()), THUAN_THANH, OPTS);
     expect(buf.subarray(0, 2).toString()).toBe('PK');
     const xml = await documentXml(buf);
     const text = paragraphs(xml);
@@ -99,7 +114,9 @@ describe('renderReportDocx', () => {
     expect(all).toContain(
       'Thực hiện Kế hoạch số 01-KH/BDV ngày 26/5/2024 của Ban Dân vận Thị ủy Thuận Thành',
     );
-    expect(all).toContain('Hội Cựu chiến binh thị xã Thuận Thành báo cáo như sau:');
+    expect(all).toContain(
+      'đoàn viên, hội viên” trên địa bàn thị xã Thuận Thành, Hội Cựu chiến binh thị xã Thuận Thành báo cáo như sau:',
+    );
     // Headings in order.
     const at = HEADINGS.map((h) => text.indexOf(h));
     expect([...at].sort((a, b) => a - b)).toEqual(at);
@@ -110,7 +127,9 @@ describe('renderReportDocx', () => {
     expect(all).toContain('7+ đơn thư, kiến nghị, phản ánh mới');
     expect(all).toContain('- Khu phố Đông Côi, 16h20 ngày 03/6/2024, báo cáo đột xuất');
     expect(all).toContain('(chưa tiếp nhận)');
-    expect(all).toContain('4/6 lượt báo cáo (1 nộp muộn, 1 vắng, 1 chưa báo cáo)');
+    expect(all).toContain(
+      'Đã báo cáo: 4/6 lượt cán bộ – địa bàn (1 nộp muộn, 1 vắng có báo); chưa báo cáo: 1 lượt của 1 đồng chí.',
+    );
     expect(all).not.toContain(ANON_TITLE);
     expect(all).toContain(
       '- Phản ánh về môi trường, vệ sinh (Khu phố Thanh Hoài; mã PA-2024-0012; người gửi đề nghị giữ kín danh tính): mới.',
@@ -126,7 +145,7 @@ describe('renderReportDocx', () => {
       kind: 'quarterly' as const,
       period: { start: local(2024, 3, 15), end: local(2024, 6, 15) },
     };
-    const buf = await renderReportDocx(compileDigest(input), DEFAULT_DOC_TEMPLATE, OPTS);
+    const buf = await renderReportDocx(compileDigest(input), THUAN_THANH, OPTS);
     const text = paragraphs(await documentXml(buf));
     const after = (heading: string): string | undefined => text[text.indexOf(heading) + 1];
     expect(after('2. Những vấn đề nhân dân quan tâm')).toBe('Không có.');
@@ -139,12 +158,59 @@ describe('renderReportDocx', () => {
     expect(text.filter((t) => t === '(Người tổng hợp bổ sung.)').length).toBe(4);
   });
 
+  it('names a phường of the two-level structure after itself, and dots what no setting supplies', async () => {
+    const r = resolveDocTemplate({ kind: 'Phường', name: 'Phường Trạm Lộ' }, TINH, 'Hội CCB', {});
+    expect(r.unset).toEqual(['planReference', 'recipients', 'signerTitle', 'signerName']);
+    const text = paragraphs(
+      await documentXml(await renderReportDocx(compileDigest(weeklyInput()), r.template, OPTS)),
+    );
+    const all = text.join('\n');
+    expect(text).toContain('HỘI CCB TỈNH BẮC NINH');
+    expect(text).toContain('HỘI CCB PHƯỜNG TRẠM LỘ');
+    expect(text).toContain('Trạm Lộ, ngày 06 tháng 6 năm 2024');
+    expect(all).toContain(
+      '………………………… trên địa bàn phường Trạm Lộ, Hội Cựu chiến binh phường Trạm Lộ báo cáo như sau:',
+    );
+    expect(text.slice(text.indexOf('Nơi nhận:'), text.indexOf('Nơi nhận:') + 3)).toEqual([
+      'Nơi nhận:',
+      '- …………………………,',
+      '- Lưu VT.',
+    ]);
+    expect(all).not.toContain('Thuận Thành');
+    expect(all).not.toContain('Thị ủy');
+  });
+
+  it("heads a khu phố's report as its chi hội under the phường, dated from the phường", async () => {
+    const t = resolveDocTemplate(
+      { kind: 'Khu phố', name: 'Khu phố Hòa Bình' },
+      { kind: 'Phường', name: 'Phường Trạm Lộ' },
+      'Hội CCB',
+      { recipients: ['Hội CCB phường (b/c)'], signerTitle: 'Chi hội trưởng', signerName: 'Ngô Văn Hải' },
+    ).template;
+    const text = paragraphs(await documentXml(await renderReportDocx(compileDigest(weeklyInput()), t, OPTS)));
+    expect(text).toContain('HỘI CCB PHƯỜNG TRẠM LỘ');
+    expect(text).toContain('CHI HỘI CCB KHU PHỐ HÒA BÌNH');
+    expect(text).toContain('Trạm Lộ, ngày 06 tháng 6 năm 2024');
+    expect(text).toContain('- Hội CCB phường (b/c),');
+    expect(text).toContain('T/M CHI HỘI');
+    expect(text).toContain('CHI HỘI TRƯỞNG');
+    expect(text).toContain('Ngô Văn Hải');
+    expect(text.join('\n')).toContain('Chi hội Cựu chiến binh khu phố Hòa Bình báo cáo như sau:');
+  });
+
+  it('marks a preview in the number line instead of printing a number', async () => {
+    const buf = await renderReportDocx(compileDigest(weeklyInput()), THUAN_THANH, { ...OPTS, number: null });
+    const text = paragraphs(await documentXml(buf));
+    expect(text).toContain('Số: ……-BC/CCB (bản xem trước)');
+    expect(text.join('\n')).not.toMatch(/Số: \d/);
+  });
+
   it.skipIf(!office)(
     `converts to PDF with LibreOffice${office ? '' : ' (skipped: no libreoffice or soffice installed)'}`,
     async () => {
       const dir = await mkdtemp(join(tmpdir(), 'digest-docx-'));
       try {
-        const buf = await renderReportDocx(compileDigest(weeklyInput()), DEFAULT_DOC_TEMPLATE, OPTS);
+        const buf = await renderReportDocx(compileDigest(weeklyInput()), THUAN_THANH, OPTS);
         await writeFile(join(dir, 'bao-cao.docx'), buf);
         await promisify(execFile)(
           office ?? 'soffice',

@@ -46,7 +46,7 @@ describe('renderDigestText', () => {
 
   it('gives the leader counts and the names of the missing, away and unreachable', () => {
     expect(leader).toContain(
-      '• Chung: 🔴 có vụ việc phức tạp – 🔴 1, 🟡 1, 🟢 2 (4/6 cán bộ đã báo cáo, 1 nộp muộn; thiếu: đ/c Cúc)',
+      '• Chung: 🔴 có vụ việc phức tạp – 🔴 1, 🟡 1, 🟢 2\n• Đã báo cáo: 4/6 lượt cán bộ – địa bàn (1 nộp muộn, 1 vắng có báo); chưa báo cáo: đ/c Cúc (Khu phố Đông Hồ)',
     );
     expect(leader).toContain('• Vắng: đ/c Em; không liên lạc được qua Zalo: đ/c Dũng');
     expect(leader).toContain(`“${OPINION_W4}”`.slice(0, 40));
@@ -106,7 +106,7 @@ describe('renderDigestText', () => {
     const text = renderDigestText(compileDigest(input), 'leader');
     expect(text.split('\n')[0]).toBe('📋 TÌNH HÌNH THÁNG 6/2024 (15/5–14/6/2024) – Phường Hồ');
     expect(text).toContain(
-      '• Chung: chưa có báo cáo (0/6 cán bộ đã báo cáo; thiếu: đ/c An, đ/c Bình, đ/c Cúc, đ/c Dũng, đ/c Giang)',
+      '• Chung: chưa có báo cáo\n• Đã báo cáo: 0/6 lượt cán bộ – địa bàn (1 vắng có báo); chưa báo cáo: đ/c An (Khu phố Đông Côi), đ/c Bình (Khu phố Bút Tháp), đ/c Cúc (Khu phố Đông Hồ), đ/c Dũng (Khu phố Thanh Hoài), đ/c Giang (Khu phố Kim Đào)',
     );
     expect(text).toContain('• Điểm nóng, đột xuất: không có');
     expect(text).toContain('• Đơn thư, phản ánh mới: không có');
@@ -120,6 +120,8 @@ describe('renderDigestText', () => {
     if (!c) throw new Error('fixture');
     c.fullName = 'Trần Văn An';
     const text = renderDigestText(compileDigest(input), 'leader');
-    expect(text).toContain('thiếu: đ/c An (Khu phố Đông Côi), đ/c An (Khu phố Bút Tháp), đ/c Cúc');
+    expect(text).toContain(
+      'chưa báo cáo: đ/c An (Khu phố Đông Côi), đ/c An (Khu phố Bút Tháp), đ/c Cúc (Khu phố Đông Hồ)',
+    );
   });
 });

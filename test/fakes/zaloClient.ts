@@ -13,6 +13,8 @@ export type ZaloWebhookEventJson = Record<string, unknown>;
 export interface ZaloEventContext {
   appId: string;
   oaId: string;
+  /** Zalo's clock, for the default timestamp: the app's test clock, so events are not stale to it. */
+  now?: () => number;
 }
 
 export interface ZaloEventOptions {
@@ -31,7 +33,7 @@ function envelope(ctx: ZaloEventContext, eventName: string, userId: string, opts
     app_id: ctx.appId,
     user_id_by_app: opts.userIdByApp ?? `app_${userId}`,
     event_name: eventName,
-    timestamp: String(opts.timestamp ?? Date.now()),
+    timestamp: String(opts.timestamp ?? (ctx.now ?? Date.now)()),
   };
 }
 
@@ -269,8 +271,9 @@ export class FakeZaloClient {
   constructor(
     readonly webhookUrl: string,
     readonly keys: { appId: string; oaId: string; oaSecretKey: string },
+    now?: () => number,
   ) {
-    this.ctx = { appId: keys.appId, oaId: keys.oaId };
+    this.ctx = { appId: keys.appId, oaId: keys.oaId, ...(now && { now }) };
   }
 
   post(event: ZaloWebhookEventJson | string, signing: ZaloSigning = 'valid'): Promise<ZaloPostResult> {

@@ -79,8 +79,9 @@ describe('local chat over HTTP', () => {
       body: JSON.stringify({ user: 'guest:other', text: `/start ${code}` }),
     });
     const other = (await (await fetch(`${base}/local/api/messages?user=guest:other`)).json()) as Row[];
+    // The same answer as for an unknown or expired code: a guess learns nothing about a code.
     expect(other[0]!.payload.text).toBe(
-      'Mã liên kết này đã được dùng. Xin đồng chí đề nghị quản trị cấp mã mới.',
+      'Mã liên kết không đúng hoặc không còn dùng được. Đồng chí kiểm tra lại mã (8 ký tự); nếu vẫn không được, xin đề nghị quản trị cấp mã mới ạ.',
     );
 
     const list = await runCli(['reports', 'list', '--json'], env);
@@ -120,13 +121,14 @@ describe('local chat over HTTP', () => {
   });
 
   it('with PUBLIC_URL set, the local chat needs ADMIN_TOKEN', async () => {
+    const token = 'secret-token-1-secret-token-1-secret';
     h = await createHarness({
-      env: { PUBLIC_URL: 'https://example.invalid', ADMIN_TOKEN: 'secret-token-1' },
+      env: { PUBLIC_URL: 'https://example.invalid', LOCAL_CHAT: '1', ADMIN_TOKEN: token },
     });
     const base = await h.app.http.listen({ port: 0, host: '127.0.0.1' });
     expect((await fetch(`${base}/local/api/people`)).status).toBe(401);
     const ok = await fetch(`${base}/local/api/people`, {
-      headers: { authorization: 'Bearer secret-token-1' },
+      headers: { authorization: `Bearer ${token}` },
     });
     expect(ok.status).toBe(200);
   });

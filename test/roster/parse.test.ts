@@ -150,6 +150,16 @@ describe('parseRosterCsv', () => {
     expect(nfd.rows[0]?.fullName).toBe('Nguyễn Văn An'.normalize('NFC'));
   });
 
+  it('drops bidirectional controls from names and areas, so a pasted override is not a new unit', () => {
+    const clean = `${HEADER}\nCB01,Nguyễn Văn An,0912000002,can_bo,Hội CCB,${KP_DONG_COI}\n`;
+    const pasted = csv(
+      `${HEADER}\nCB01,\u202eNguyễn Văn An\u202c,0912000002,can_bo,Hội CCB,Tỉnh Bắc Ninh > Thị xã Thuận Thành > \u2067Phường Hồ\u2069 > Khu phố Đông Côi\u200f\n`,
+    );
+    expect(pasted.errors).toEqual([]);
+    expect(pasted).toEqual(csv(clean));
+    expect(pasted.rows[0]?.fullName).toBe('Nguyễn Văn An');
+  });
+
   it('maps both tone placements ("uỷ/ủy", "hoà/hòa") to one unit name', () => {
     const parsed = csv(
       [

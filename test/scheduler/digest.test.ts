@@ -4,7 +4,7 @@
  * `namtinhhinh digest` in its three formats.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -81,15 +81,19 @@ describe('the weekly digest at the deadline', () => {
     expect(leader).toHaveLength(2);
     const tt = leader.find((t) => t.includes('– Thị xã Thuận Thành'))!;
     expect(tt.split('\n')[0]).toBe('📋 TÌNH HÌNH TUẦN 26/11–03/12/2026 – Thị xã Thuận Thành');
-    expect(tt).toContain('2/5 lượt cán bộ – địa bàn đã báo cáo; thiếu: đ/c Dũng');
+    expect(tt).toContain(
+      'Đã báo cáo: 2/5 lượt cán bộ – địa bàn (1 vắng có báo); chưa báo cáo: đ/c Dũng (Khu phố Đông Côi, Phường Hồ)',
+    );
     expect(tt).toMatch(/[Vv]ắng: đ\/c Giang/);
-    expect(tt).not.toMatch(/thiếu:[^\n]*Giang/);
+    expect(tt).not.toMatch(/chưa báo cáo:[^\n]*Giang/);
     expect(tt).toContain('liên lạc được qua kênh nào (chưa liên kết tài khoản): đ/c Dũng');
     expect(tt).toContain('Khu phố Đông Côi (vụ việc phức tạp)');
     expect(tt).toContain('Bà con bàn tán về giá điện tăng');
     expect(tt.split('\n').length).toBeLessThanOrEqual(15);
     const tl = leader.find((t) => t.includes('– Phường Trạm Lộ'))!;
-    expect(tl).toContain('0/2 cán bộ đã báo cáo; thiếu: đ/c Lan, đ/c Tuấn');
+    expect(tl).toContain(
+      'Đã báo cáo: 0/2 lượt cán bộ – địa bàn; chưa báo cáo: đ/c Lan (Khu phố Hòa Bình), đ/c Tuấn (Khu phố Yên Lộ)',
+    );
 
     // The network's version: counts, no names, no cadre's words; to the member and the group.
     for (const chat of ['person:TV01', 'group:mang-luoi']) {
@@ -138,8 +142,18 @@ describe('the weekly digest at the deadline', () => {
     }
     expect(text).toContain('Khu phố Đông Côi: cán bộ báo cáo có vụ việc phức tạp.');
     expect(text).toContain('Bà con bàn tán về giá điện tăng');
-    expect(text).toContain('có 2/5 lượt báo cáo');
+    expect(text).toContain(
+      'Đã báo cáo: 2/5 lượt cán bộ – địa bàn (1 vắng có báo); chưa báo cáo: 2 lượt của 1 đồng chí.',
+    );
     expect(text).toContain('Nơi nhận:');
+
+    // Phường Trạm Lộ is headed as itself, not as the thị xã beside it.
+    const tlDoc = docs.find((d) => d.fileName.includes('Trạm Lộ'))!;
+    const tlFile = join(h.dir, 'tram-lo.docx');
+    writeFileSync(tlFile, Buffer.from(tlDoc.base64, 'base64'));
+    const tlText = docText(documentXml(tlFile));
+    expect(tlText).toContain('HỘI CCB PHƯỜNG TRẠM LỘ');
+    expect(tlText).not.toContain('Thuận Thành');
 
     if (hasLibreOffice()) {
       // A profile of our own: another LibreOffice running with the default one would refuse to start.
@@ -225,7 +239,7 @@ describe('namtinhhinh digest', () => {
       'text',
     ]);
     expect(all.out.join('\n').split('\n')[0]).toBe('📋 TÌNH HÌNH TUẦN 26/11–03/12/2026 – Tỉnh Bắc Ninh');
-    expect(all.out.join('\n')).toContain('2/7 lượt cán bộ – địa bàn đã báo cáo');
+    expect(all.out.join('\n')).toContain('Đã báo cáo: 2/7 lượt cán bộ – địa bàn (1 vắng có báo)');
 
     const bad = await cli([
       'digest',
@@ -239,5 +253,125 @@ describe('namtinhhinh digest', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.err[0]).toContain('--out');
     expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK');
+  });
+});
+
+/** The two-level structure in force since 1/7/2025: tỉnh > phường > khu phố, no thị xã. */
+const POST_2025_ROSTER = [
+  'ma,ho_ten,dien_thoai,vai_tro,to_chuc,dia_ban',
+  'TN01,Trần Văn Bình,0912000001,truong_nhom,Hội CCB,Tỉnh Bắc Ninh > Phường Trạm Lộ',
+  'CB05,Ngô Thị Lan,0912000008,can_bo,Hội CCB,Tỉnh Bắc Ninh > Phường Trạm Lộ > Khu phố Hòa Bình',
+  'CB06,Bùi Văn Tuấn,0912000009,can_bo,Hội CCB,Tỉnh Bắc Ninh > Phường Trạm Lộ > Khu phố Yên Lộ',
+].join('\n');
+
+const AT = '2026-12-03T15:00:00+07:00';
+
+describe('namtinhhinh digest --format docx on the post-2025 roster', () => {
+  it('heads the document with the phường and its province, dots the unset settings and warns once', async () => {
+    const rosterDir = mkdtempSync(join(tmpdir(), 'ntt-roster-'));
+    try {
+      const roster = join(rosterDir, 'roster.csv');
+      writeFileSync(roster, `${POST_2025_ROSTER}\n`);
+      h = await createHarness({ now: '2026-12-02T09:00:00+07:00', roster });
+    } finally {
+      rmSync(rosterDir, { recursive: true, force: true });
+    }
+    const out = join(h.dir, 'tram-lo.docx');
+    const r = await cli(['digest', '--kind', 'weekly', '--at', AT, '--format', 'docx', '--out', out]);
+    expect(r.code).toBe(0);
+    const text = docText(documentXml(out));
+    expect(text).not.toContain('Thuận Thành');
+    expect(text).not.toContain('Thị ủy');
+    expect(text).toContain('HỘI CCB TỈNH BẮC NINH');
+    expect(text).toContain('HỘI CCB PHƯỜNG TRẠM LỘ');
+    expect(text).toContain('Trạm Lộ, ngày 03 tháng 12 năm 2026');
+    expect(text).toContain('trên địa bàn phường Trạm Lộ, Hội Cựu chiến binh phường Trạm Lộ báo cáo như sau:');
+    expect(text).toContain('- …………………………,');
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toContain('Tỉnh Bắc Ninh > Phường Trạm Lộ');
+    expect(r.err[0]).toContain('recipients');
+    expect(r.err[0]).toContain('settings doc-header');
+  });
+});
+
+describe('namtinhhinh digest: previews and official numbers', () => {
+  it('takes no number for a preview; --official takes the one a single official export would have', async () => {
+    h = await createHarness({ now: '2026-12-02T09:00:00+07:00' });
+    const docx = (unit: string, file: string, ...extra: string[]) =>
+      cli([
+        'digest',
+        '--kind',
+        'weekly',
+        '--at',
+        AT,
+        '--format',
+        'docx',
+        '--out',
+        join(h.dir, file),
+        '--unit',
+        unit,
+        ...extra,
+      ]);
+
+    const p1 = await docx('Thị xã Thuận Thành', 'xem-truoc-1.docx');
+    const p2 = await docx('Phường Trạm Lộ', 'xem-truoc-2.docx');
+    expect(p1.code).toBe(0);
+    expect(p2.code).toBe(0);
+    expect(p1.out[0]).toContain('Số: ……-BC/CCB (bản xem trước)');
+    expect(docText(documentXml(join(h.dir, 'xem-truoc-1.docx')))).toContain('Số: ……-BC/CCB (bản xem trước)');
+    expect(new SchedulerStore(h.app.store.db).digests()).toEqual([]);
+
+    const official = await docx('Thị xã Thuận Thành', 'chinh-thuc.docx', '--official');
+    expect(official.code).toBe(0);
+    expect(official.out[0]).toContain('Số: 01-BC/CCB');
+    expect(docText(documentXml(join(h.dir, 'chinh-thuc.docx')))).toContain('Số: 01-BC/CCB');
+    // Exporting it again, preview or not, keeps the number it was issued with.
+    const again = await docx('Thị xã Thuận Thành', 'lai.docx');
+    expect(again.out[0]).toContain('Số: 01-BC/CCB');
+    expect(new SchedulerStore(h.app.store.db).digests().map((d) => d.number)).toEqual([1]);
+  });
+});
+
+describe('namtinhhinh digest --out', () => {
+  it('refuses to overwrite an existing file without --force, and writes files only their owner can read', async () => {
+    h = await createHarness({ now: '2026-12-02T09:00:00+07:00' });
+    const out = join(h.dir, 'tong-hop.txt');
+    const text = (...extra: string[]) =>
+      cli(['digest', '--kind', 'weekly', '--at', AT, '--format', 'text', '--out', out, ...extra]);
+
+    const first = await text();
+    expect(first.code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+
+    writeFileSync(out, 'bản của người dùng');
+    const refused = await text();
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toHaveLength(1);
+    expect(refused.err[0]).toContain(out);
+    expect(refused.err[0]).toContain('--force');
+    expect(readFileSync(out, 'utf8')).toBe('bản của người dùng');
+
+    const docxOut = join(h.dir, 'van-ban.docx');
+    writeFileSync(docxOut, 'cũ');
+    const refusedDocx = await cli([
+      'digest',
+      '--kind',
+      'weekly',
+      '--at',
+      AT,
+      '--format',
+      'docx',
+      '--out',
+      docxOut,
+      '--official',
+    ]);
+    expect(refusedDocx.code).not.toBe(0);
+    expect(readFileSync(docxOut, 'utf8')).toBe('cũ');
+    // Refused before numbering: no official number was used up.
+    expect(new SchedulerStore(h.app.store.db).digests()).toEqual([]);
+
+    const forced = await text('--force');
+    expect(forced.code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('📋 TÌNH HÌNH TUẦN');
   });
 });

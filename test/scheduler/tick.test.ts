@@ -12,7 +12,7 @@ import { main } from '../../src/cli.js';
 import { loadConfig } from '../../src/config.js';
 import { isWithinQuietHours } from '../../src/domain/calendar.js';
 import { createLogger } from '../../src/logger.js';
-import { LATE_NOTE } from '../../src/scheduler/digests.js';
+import { lateNote } from '../../src/scheduler/late.js';
 import { tick } from '../../src/scheduler/tick.js';
 import { openDb } from '../../src/store/db.js';
 import { SchedulerStore } from '../../src/store/schedule.js';
@@ -220,7 +220,7 @@ describe('downtime', () => {
       t.startsWith('📋 TÌNH HÌNH TUẦN 26/11–03/12/2026'),
     );
     expect(digests).toHaveLength(2);
-    for (const d of digests) expect(d.split('\n')[0]).toContain(LATE_NOTE);
+    for (const d of digests) expect(d.split('\n')[0]).toContain('(gửi chậm 2 giờ so với lịch)');
     // Repeating the tick changes nothing.
     await tickAt(h, '2026-12-03T16:00:30+07:00');
     expect(textsTo(h, 'person:TN01').filter((t) => t.startsWith('📋'))).toHaveLength(2);
@@ -244,6 +244,93 @@ describe('downtime', () => {
     expect(r.fired).toEqual([]);
     expect(h.app.store.getKv('scheduler.startedAt')).toBe(Date.parse('2026-12-03T15:00:00+07:00'));
     expect(textsTo(h, 'person:TN01').filter((t) => t.startsWith('📋'))).toEqual([]);
+  });
+});
+
+const dueAt = (hh: Harness, id: number): number =>
+  (hh.db.$client.prepare('SELECT next_attempt_at t FROM outbox WHERE id = ?').get(id) as { t: number }).t;
+
+describe('tick --at TIME', () => {
+  /** The next Wednesday 19h00 in Asia/Ho_Chi_Minh at least a day after the real clock. */
+  function nextWednesday1900(): string {
+    for (let d = 1; ; d++) {
+      const local = new Date(Date.now() + 7 * 3600_000 + d * 86_400_000);
+      if (local.getUTCDay() === 3) return `${local.toISOString().slice(0, 10)}T19:00:00+07:00`;
+    }
+  }
+
+  it('decides as if the clock read TIME, but what it queues is due now: a future TIME holds up no chat', async () => {
+    h = await createHarness({ now: Date.now() });
+    await linked(h, 'CB02');
+    const time = nextWednesday1900();
+    const before = Date.now();
+    const r = await cli(h, ['tick', '--at', time]);
+    expect(r.out.join('\n')).toContain('weekly.reminder.wed1900\tsent:1');
+    const reminder = h.app.store
+      .outboxRows({ chatId: 'person:CB02' })
+      .find((row) => row.payload.type === 'message' && row.payload.text.startsWith('Đồng chí chưa gửi'))!;
+    expect(reminder.createdAt).toBeGreaterThanOrEqual(before);
+    expect(reminder.createdAt).toBeLessThanOrEqual(Date.now());
+    expect(dueAt(h, reminder.id)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('judges quiet hours at TIME, whatever the real clock reads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ntt-q-'));
+    const file = scheduleFile(dir, {
+      weekly: { reminders: [{ id: 'wed2215', weekday: 3, time: '22:15', source: 'test' }] },
+    });
+    h = await createHarness({ now: '2026-12-02T10:00:00+07:00', env: { SCHEDULE_FILE: file } });
+    await linked(h, 'CB02');
+    await tick(h.app.ctx, at('2026-12-02T10:00:00+07:00'));
+    // The real clock stays at 10h00 while the ticks judge the night and the morning.
+    await tick(h.app.ctx, at('2026-12-02T22:15:00+07:00'));
+    expect(remindersTo(h, 'person:CB02')).toEqual([]);
+    await tick(h.app.ctx, at('2026-12-03T06:30:00+07:00'));
+    expect(remindersTo(h, 'person:CB02')).toHaveLength(1);
+    const row = h.app.store.outboxRows({ chatId: 'person:CB02' }).at(-1)!;
+    expect(row.createdAt).toBe(Date.parse('2026-12-02T10:00:00+07:00'));
+    expect(dueAt(h, row.id)).toBe(Date.parse('2026-12-02T10:00:00+07:00'));
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the late note', () => {
+  it('states the delay of a digest the service was down for, without blaming anyone; tick --at is judged the same', async () => {
+    h = await createHarness({ now: '2026-12-03T13:00:00+07:00' });
+    await linked(h, 'TN01');
+    await tickAt(h, '2026-12-03T13:00:00+07:00');
+    h.clock.now = Date.parse('2026-12-03T16:10:00+07:00');
+    h = await h.restart();
+    const r = await cli(h, ['tick', '--at', '2026-12-03T16:10:00+07:00']);
+    expect(r.out.join('\n')).toContain('weekly.digest\tsent_late');
+    const digests = textsTo(h, 'person:TN01').filter((t) => t.startsWith('📋 TÌNH HÌNH TUẦN'));
+    expect(digests.length).toBeGreaterThan(0);
+    for (const d of digests) {
+      expect(d.split('\n')[0]).toContain('(gửi chậm 2 giờ 10 phút so với lịch)');
+      expect(d).not.toContain('hệ thống');
+    }
+  });
+
+  it('is not put on a digest sent late while the service was ticking', async () => {
+    h = await createHarness({ now: '2026-12-03T13:50:00+07:00' });
+    await linked(h, 'TN01');
+    await tickAt(h, '2026-12-03T13:50:00+07:00');
+    await tickAt(h, '2026-12-03T13:56:00+07:00');
+    await tickAt(h, '2026-12-03T13:58:00+07:00');
+    await tickAt(h, '2026-12-03T14:20:00+07:00');
+    expect(outcome(h, 'weekly.digest', '2026-12-03T14:00:00+07:00')).toBe('sent');
+    const digests = textsTo(h, 'person:TN01').filter((t) => t.startsWith('📋 TÌNH HÌNH TUẦN'));
+    expect(digests.length).toBeGreaterThan(0);
+    for (const d of digests) expect(d).not.toContain('gửi chậm');
+  });
+
+  it('words the delay in minutes, hours and days', () => {
+    expect([35, 130, 120, 1620].map((m) => lateNote(m * 60_000))).toEqual([
+      '(gửi chậm 35 phút so với lịch)',
+      '(gửi chậm 2 giờ 10 phút so với lịch)',
+      '(gửi chậm 2 giờ so với lịch)',
+      '(gửi chậm 1 ngày 3 giờ so với lịch)',
+    ]);
   });
 });
 

@@ -4,6 +4,8 @@
  * group; cadres are told politely that it is not for them (brief §6).
  * `/tinhhinh`: who has reported this week, for the leader only and never in a group, since late
  * reporters are never shamed in front of others (brief §7).
+ * "📄 Xem báo cáo đầy đủ" (the button under the scheduled digest): the full text and the DOCX again,
+ * to a leader of that area only.
  */
 import {
   formatDateTime,
@@ -14,9 +16,19 @@ import {
 } from '../../domain/calendar.js';
 import { givenName } from '../../domain/text.js';
 import { renderDigestText } from '../../digest/text.js';
-import type { Digest } from '../../digest/model.js';
-import type { SchedulerDeps } from '../../scheduler/deps.js';
-import { compileFor, leaderScopes, weeklyJob } from '../../scheduler/digests.js';
+import { reportingOf, type Digest } from '../../digest/model.js';
+import { cadreWithAreas, reportingPhrase } from '../../digest/reporting.js';
+import { formatDocNumber } from '../../digest/template.js';
+import { docTemplate, type SchedulerDeps } from '../../scheduler/deps.js';
+import {
+  DOCX_MIME,
+  FULL_DIGEST_PREFIX,
+  compileFor,
+  documentFileName,
+  leaderScopes,
+  reviveDigest,
+  weeklyJob,
+} from '../../scheduler/digests.js';
 import { weeklyRuleOf } from '../../scheduler/rules.js';
 import type { UnitRow } from '../../store/units.js';
 import type { Feature, Turn } from '../turn.js';
@@ -27,14 +39,11 @@ function currentDigest(deps: SchedulerDeps, root: UnitRow, now: number): Digest 
 }
 
 /**
- * The scheduled digest is followed by its DOCX, which "→ Xem báo cáo đầy đủ" points at; on demand
+ * The scheduled digest carries a "Xem báo cáo đầy đủ" button and is followed by its DOCX; on demand
  * no file follows, so the leader is told when it comes instead of looking for it.
  */
 function onDemand(text: string, d: Digest): string {
-  return text.replace(
-    '→ Xem báo cáo đầy đủ',
-    `→ Báo cáo đầy đủ (tệp Word) sẽ gửi lúc ${formatDateTime(d.period.end)}`,
-  );
+  return `${text}\n→ Báo cáo đầy đủ (tệp Word) sẽ gửi lúc ${formatDateTime(d.period.end)}`;
 }
 
 function soFar(now: number): string {
@@ -57,31 +66,28 @@ function memberRoots(deps: SchedulerDeps, personId: number): UnitRow[] {
   return units.filter((u) => !units.some((o) => o !== u && u.path.startsWith(`${o.path} > `)));
 }
 
+/**
+ * Who has reported, in the words of the digest (reporting.ts): each report on its own line with its
+ * time; the away and the missing once each, with their areas after the name.
+ */
 export function statusText(d: Digest, now: number): string {
   const c = d.coverage;
   const lines = [
     `📊 TÌNH HÌNH BÁO CÁO TUẦN ${formatRange(d.period)} – ${d.root.name}`,
-    `${c.reported}/${c.expected} đã báo cáo${c.away > 0 ? `, ${c.away} vắng` : ''}${c.late > 0 ? `, ${c.late} nộp muộn` : ''}`,
+    reportingPhrase(d.reporting ?? reportingOf(c)),
   ];
   const unreachable = new Set(d.unreachable.map((u) => u.personId));
   for (const r of d.rows) {
-    if (!r.expected) continue;
-    const who = `đ/c ${givenName(r.cadreName ?? '')} – ${r.areaName}`;
-    const warn = unreachable.has(r.personId) ? ' ❗ chưa liên lạc được qua ứng dụng' : '';
-    switch (r.status) {
-      case 'reported':
-      case 'late': {
-        const at = r.submittedAt ? ` (${formatTime(r.submittedAt)} ${weekdayName(r.submittedAt)})` : '';
-        lines.push(`✅ ${who}${at}${r.status === 'late' ? ' – nộp muộn' : ''}`);
-        break;
-      }
-      case 'away':
-        lines.push(`🏖 ${who}: vắng`);
-        break;
-      case 'missing':
-        lines.push(`⏳ ${who}: chưa báo cáo${warn}`);
-        break;
-    }
+    if (!r.expected || (r.status !== 'reported' && r.status !== 'late')) continue;
+    const at = r.submittedAt ? ` (${formatTime(r.submittedAt)} ${weekdayName(r.submittedAt)})` : '';
+    lines.push(
+      `✅ đ/c ${givenName(r.cadreName ?? '')} – ${r.areaName}${at}${r.status === 'late' ? ' – nộp muộn' : ''}`,
+    );
+  }
+  for (const a of c.awayCadres) lines.push(`🏖 ${cadreWithAreas(a)}: vắng có báo`);
+  for (const m of (d.reporting ?? reportingOf(c)).missing) {
+    const warn = unreachable.has(m.personId) ? ' ❗ chưa liên lạc được qua ứng dụng' : '';
+    lines.push(`⏳ ${cadreWithAreas(m)}: chưa báo cáo${warn}`);
   }
   if (c.expected === 0) lines.push('Chưa có cán bộ nào được phân công trong địa bàn này.');
   lines.push(soFar(now));
@@ -134,6 +140,64 @@ export function digestFeature(deps: SchedulerDeps): Feature {
     });
   }
 
+  /**
+   * "Xem báo cáo đầy đủ" under a scheduled digest: the full text and the DOCX, to a leader of that
+   * area (or of an area above it) who presses it; anyone else, or a press on a digest that no longer
+   * exists, gets a polite answer and nothing of the digest.
+   */
+  function fullDigest(turn: Turn, data: string): void {
+    const row = deps.repo.digest(Number(data.split(':')[1]));
+    const root = row ? deps.repo.unit(row.unitId) : undefined;
+    if (!row || !root || !row.data.model) {
+      turn.reply({ text: 'Nút này đã hết hiệu lực ạ. Đồng chí gõ /tonghop để xem bản tổng hợp tuần này.' });
+      return;
+    }
+    const person = turn.person;
+    const leads =
+      person !== null &&
+      turn.inbound.chatType !== 'group' &&
+      deps.repo
+        .roleHolders('truong_nhom')
+        .some(
+          (h) =>
+            h.personId === person.id &&
+            (root.path === h.unitPath || root.path.startsWith(`${h.unitPath} > `)),
+        );
+    if (!person || !leads) {
+      turn.reply({ text: 'Báo cáo đầy đủ chỉ trưởng nhóm của địa bàn này xem được ạ.' });
+      return;
+    }
+    const digest = reviveDigest(row.data.model);
+    turn.reply({ text: renderDigestText(digest, 'leader', { full: true }) });
+    const docx = row.data.docx;
+    if (typeof docx === 'string') {
+      const multi = leaderRoots(deps, person.id).length > 1;
+      turn.reply({
+        type: 'document',
+        fileName: documentFileName(
+          digest.kind,
+          { start: new Date(row.periodStart), end: new Date(row.periodEnd) },
+          multi ? digest.root.name : undefined,
+        ),
+        mimeType: DOCX_MIME,
+        base64: docx,
+        caption: `${formatDocNumber(docTemplate(turn.store, row.unitId), row.number ?? 0)} – ${digest.root.name}`,
+      });
+    } else {
+      turn.reply({
+        text:
+          row.data.document === 'pending'
+            ? 'Tệp Word đang được chuẩn bị, sẽ gửi tới đồng chí trong ít phút ạ.'
+            : 'Tệp Word của kỳ này không còn lưu để gửi lại ạ; đồng chí xem tệp đã nhận kèm bản tổng hợp.',
+      });
+    }
+    turn.store.audit(
+      'digest_view',
+      { personId: person.id, accountId: turn.account.id, subject: `digest:${row.id}` },
+      turn.now,
+    );
+  }
+
   function tinhhinh(turn: Turn): void {
     if (!turn.person || !turn.roles().has('truong_nhom')) {
       turn.reply({ text: 'Tình hình gửi báo cáo chỉ trưởng nhóm xem được ạ.' });
@@ -145,6 +209,7 @@ export function digestFeature(deps: SchedulerDeps): Feature {
   }
 
   return {
+    buttons: [{ prefix: FULL_DIGEST_PREFIX, run: fullDigest }],
     commands: [
       {
         name: 'tonghop',

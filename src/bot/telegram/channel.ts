@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { Input, TelegramError, type Telegram } from 'telegraf';
 import type { Message } from 'telegraf/types';
-import type { Channel, OutboxRow, SendResult } from '../channel.js';
+import type { Channel, OutboundMessage, OutboxRow, SendResult } from '../channel.js';
 import type { OutMessage } from '../../flows/types.js';
 import {
   CallbackDataError,
@@ -16,6 +16,7 @@ import {
   inlineKeyboard,
   isGroupChatId,
   shareContactKeyboard,
+  shownOnTelegram,
   splitText,
 } from './render.js';
 import { within, type BotApi } from './api.js';
@@ -43,6 +44,8 @@ export class TelegramChannel implements Channel {
     private readonly api: BotApi,
     private readonly clock: () => number,
     private readonly log: Logger,
+    /** The row last delivered as (or onto) a message of a chat, so an edit that changes nothing is not sent. */
+    private readonly deliveredAs?: (chatId: string, messageId: string) => OutboundMessage | undefined,
   ) {}
 
   /** After the outbox stopped: nothing is sent any more. */
@@ -166,6 +169,12 @@ export class TelegramChannel implements Channel {
       if (err instanceof CallbackDataError) return { ok: false, kind: 'permanent', error: err.message };
       throw err;
     }
+    // A repeated press or a re-delivered update would only earn a 400 "message is not modified" and
+    // spend one of the chat's sends; after a crash mid-send one such edit may still go, and is harmless.
+    const delivered = this.deliveredAs?.(row.chatId, String(messageId));
+    const shown = delivered && shownOnTelegram(delivered);
+    if (shown && shown.text === text && shown.keyboard === JSON.stringify(keyboard ?? null))
+      return { ok: true, platformMessageId: String(messageId) };
     try {
       await this.api.callApi(
         'editMessageText',

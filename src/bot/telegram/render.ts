@@ -4,6 +4,7 @@
  */
 import type { InlineKeyboardMarkup, ReplyKeyboardMarkup } from 'telegraf/types';
 import type { OutChoice } from '../../flows/types.js';
+import type { OutboundMessage } from '../channel.js';
 
 /** sendMessage.text limit, counted after entity parsing; we count UTF-16 units, which is never less. */
 export const MAX_TEXT = 4096;
@@ -78,6 +79,23 @@ export function inlineKeyboard(choices: OutChoice[][] | undefined): InlineKeyboa
       }),
     ),
   };
+}
+
+/**
+ * What a message row leaves on screen in its (last) Telegram message: the text and the inline
+ * keyboard as sent. Null for what cannot be edited into or compared (files, the contact button).
+ */
+export function shownOnTelegram(p: OutboundMessage): { text: string; keyboard: string } | null {
+  if (p.type === 'document' || p.type === 'request_contact') return null;
+  const parts = splitText(p.text);
+  let keyboard;
+  try {
+    keyboard = p.type === 'close' ? undefined : inlineKeyboard(p.choices);
+  } catch (err) {
+    if (err instanceof CallbackDataError) return null;
+    throw err;
+  }
+  return { text: parts[parts.length - 1] ?? p.text, keyboard: JSON.stringify(keyboard ?? null) };
 }
 
 /** Telegram's own "share my phone number" button; the contact it sends is verified by Telegram. */

@@ -34,7 +34,12 @@ export async function setupTelegram(ctx: AppContext): Promise<void> {
   }
   const log = ctx.log.child({ channel: 'telegram' });
   const api = new BotApiClient(token, config.TELEGRAM_API_ROOT);
-  ctx.channels.set('telegram', new TelegramChannel(api, ctx.clock, log));
+  ctx.channels.set(
+    'telegram',
+    new TelegramChannel(api, ctx.clock, log, (chatId, messageId) =>
+      ctx.store.deliveredAs('telegram', chatId, messageId),
+    ),
+  );
 
   const groups = new NetworkGroups(ctx.store.db);
   ctx.conversation.use(telegramGroupFeature(groups));

@@ -4,10 +4,14 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { lingerBeforeClosing } from '../../http/linger.js';
 import type { TelegramIntake } from './intake.js';
 
 export const WEBHOOK_PATH = '/webhooks/telegram';
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+
+/** A Telegram update is a few KiB at most (4096-character texts, captions, entities). */
+export const TELEGRAM_BODY_LIMIT = 256 * 1024;
 
 /** Hashing first makes the comparison constant-time whatever the lengths. */
 function digest(value: string): Buffer {
@@ -17,6 +21,13 @@ function digest(value: string): Buffer {
 export function registerWebhookRoute(http: FastifyInstance, secret: string, intake: TelegramIntake): void {
   const expected = digest(secret);
   http.post(WEBHOOK_PATH, {
+    // Read no further than this (413 at once on a Content-Length over it): checked after the secret.
+    bodyLimit: TELEGRAM_BODY_LIMIT,
+    errorHandler: (err: Error & { statusCode?: number }, req, reply) => {
+      if (err.statusCode !== 413) throw err;
+      lingerBeforeClosing(req.raw.socket);
+      return reply.code(413).send({ error: `Nội dung quá lớn (tối đa ${TELEGRAM_BODY_LIMIT / 1024} KiB)` });
+    },
     // Before the body is parsed: a stranger learns nothing, not even whether the JSON was valid.
     onRequest: async (req, reply) => {
       const got = req.headers[SECRET_HEADER];

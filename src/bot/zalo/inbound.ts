@@ -52,8 +52,8 @@ export function zaloAction(event: ZaloEvent | ZaloIgnoredEvent): ZaloAction {
         event.userId,
         event.dedupeKey,
         event.timestampMs,
-        // The user pressed "share" on our request card: the phone is their own, as Zalo knows it.
-        { kind: 'contact', phone: event.info.phone ?? '', own: true },
+        // The card is a form: the user may type any number into it, so it is a claim, not proof.
+        { kind: 'contact', phone: event.info.phone ?? '', own: true, claimed: true },
         event.info.name,
       );
     case 'user_send_text':

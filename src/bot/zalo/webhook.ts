@@ -8,15 +8,27 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import type { Store } from '../../store/store.js';
 import type { ZaloChatRepo } from '../../store/zaloChat.js';
+import { lingerBeforeClosing } from '../../http/linger.js';
 import { DispatchError, KeyedLock, type Dispatcher } from '../dispatcher.js';
 import type { Inbound } from '../channel.js';
 import { parseZaloEvent } from './events.js';
 import { applyZaloReachability } from './fallback.js';
 import { zaloAction } from './inbound.js';
 import { readTypedChoice } from './render.js';
-import { verifyZaloSignature } from './signature.js';
+import { extractTimestamp, signatureMatches } from './signature.js';
 
 export const ZALO_WEBHOOK_PATH = '/webhooks/zalo';
+
+/** Zalo's events are a few KiB; the limit only has to leave room for long texts and many attachments. */
+export const ZALO_BODY_LIMIT = 64 * 1024;
+
+/**
+ * Zalo re-sends an unacknowledged event for up to 12 h with its original timestamp, so a day
+ * keeps every real re-delivery after an outage; clocks drift, but not by more than minutes. The
+ * dedupe keys are kept longer (72 h, app.ts), so nothing inside the window can count twice.
+ */
+export const ZALO_REPLAY_MAX_AGE_MS = 24 * 3600_000;
+export const ZALO_REPLAY_MAX_AHEAD_MS = 10 * 60_000;
 
 export interface ZaloWebhookOptions {
   appId: string;
@@ -39,6 +51,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 function rawBodyPlugin(instance: FastifyInstance): void {
   instance.removeAllContentTypeParsers();
   instance.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // fastify stops buffering at the limit (at once when Content-Length says so) and closes the
+  // connection; the app's error handler would only say "invalid request".
+  instance.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    if (err.statusCode !== 413) throw err;
+    lingerBeforeClosing(req.raw.socket);
+    return answer(reply, 413, { error: `Nội dung quá lớn (tối đa ${ZALO_BODY_LIMIT / 1024} KiB)` });
+  });
 }
 
 export function registerZaloWebhook(http: FastifyInstance, opts: ZaloWebhookOptions): void {
@@ -46,8 +65,9 @@ export function registerZaloWebhook(http: FastifyInstance, opts: ZaloWebhookOpti
   let warnedAppSecret = false;
 
   const signedByUs = (header: string | string[] | undefined, raw: Buffer): boolean => {
-    if (verifyZaloSignature(header, opts.appId, raw, opts.oaSecretKey)) return true;
-    if (opts.appSecret && verifyZaloSignature(header, opts.appId, raw, opts.appSecret)) {
+    const timestamp = extractTimestamp(raw);
+    if (signatureMatches(header, opts.appId, raw, timestamp, opts.oaSecretKey)) return true;
+    if (opts.appSecret && signatureMatches(header, opts.appId, raw, timestamp, opts.appSecret)) {
       if (!warnedAppSecret) {
         warnedAppSecret = true;
         opts.log.warn('zalo: webhook signed with the app secret, not ZALO_OA_SECRET_KEY; accepted');
@@ -74,16 +94,17 @@ export function registerZaloWebhook(http: FastifyInstance, opts: ZaloWebhookOpti
 
   void http.register(async (instance) => {
     rawBodyPlugin(instance);
-    instance.post(ZALO_WEBHOOK_PATH, async (req, reply) => {
+    instance.post(ZALO_WEBHOOK_PATH, { bodyLimit: ZALO_BODY_LIMIT }, async (req, reply) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      // The signature first, on the raw bytes: a stranger's body is never parsed.
+      if (!signedByUs(req.headers['x-zevent-signature'], raw)) {
+        return answer(reply, 401, { error: 'Chữ ký X-ZEvent-Signature không hợp lệ' });
+      }
       let json: unknown;
       try {
         json = JSON.parse(utf8.decode(raw));
       } catch {
         return answer(reply, 400, { error: 'Nội dung không phải JSON hợp lệ' });
-      }
-      if (!signedByUs(req.headers['x-zevent-signature'], raw)) {
-        return answer(reply, 401, { error: 'Chữ ký X-ZEvent-Signature không hợp lệ' });
       }
 
       const event = parseZaloEvent(json);
@@ -91,6 +112,17 @@ export function registerZaloWebhook(http: FastifyInstance, opts: ZaloWebhookOpti
       if (action.kind === 'ignore') {
         opts.log.debug({ event: event.eventName, reason: action.reason }, 'zalo: event ignored');
         return answer(reply, 200, { ok: true });
+      }
+      if (event.kind !== 'ignored') {
+        // A captured event posted again days later carries a valid signature; its age gives it away.
+        const skew = event.timestampMs - opts.clock();
+        if (!(skew >= -ZALO_REPLAY_MAX_AGE_MS && skew <= ZALO_REPLAY_MAX_AHEAD_MS)) {
+          opts.log.warn(
+            { event: event.eventName, timestamp: event.timestamp, skewMinutes: Math.round(skew / 60_000) },
+            'zalo: event outside the replay window (24 h old to 10 min ahead); acknowledged, not handled',
+          );
+          return answer(reply, 200, { ok: true });
+        }
       }
       try {
         if (action.kind === 'reachability') {
@@ -113,7 +145,7 @@ export function registerZaloWebhook(http: FastifyInstance, opts: ZaloWebhookOpti
 export function registerUnconfiguredZaloWebhook(http: FastifyInstance, missing: string[]): void {
   void http.register(async (instance) => {
     rawBodyPlugin(instance);
-    instance.post(ZALO_WEBHOOK_PATH, async (_req, reply) =>
+    instance.post(ZALO_WEBHOOK_PATH, { bodyLimit: ZALO_BODY_LIMIT }, async (_req, reply) =>
       answer(reply, 503, { error: `Kênh Zalo chưa được cấu hình (thiếu ${missing.join(', ')})` }),
     );
   });

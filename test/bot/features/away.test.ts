@@ -35,14 +35,14 @@ describe('away', () => {
 
     binh.read();
     const status = (await binh.send('/tinhhinh')).join('\n');
-    expect(status).toContain('🏖 đ/c Cúc – Khu phố Hồ: vắng');
-    expect(status).toContain('⏳ đ/c An – Khu phố Đông Côi: chưa báo cáo');
+    expect(status).toContain('🏖 đ/c Cúc (Khu phố Hồ): vắng có báo');
+    expect(status).toContain('⏳ đ/c An (Khu phố Đông Côi): chưa báo cáo');
     expect(status).not.toMatch(/Cúc[^\n]*chưa báo cáo/);
 
     await tickAt(h, '2026-12-03T14:00:00+07:00');
     const digest = textsTo(h, 'person:TN01').find((t) => t.startsWith('📋') && t.includes('Thuận Thành'))!;
-    expect(digest).toContain('thiếu: đ/c An, đ/c Giang)');
-    expect(digest).not.toMatch(/thiếu:[^\n]*Cúc/);
+    expect(digest).toContain('chưa báo cáo: đ/c An (Khu phố Đông Côi), đ/c Giang (Thôn Ngọc Khám)');
+    expect(digest).not.toMatch(/chưa báo cáo:[^\n]*Cúc/);
     expect(digest).toMatch(/[Vv]ắng: đ\/c Cúc/);
 
     // The absence is over next week: reminders resume.

@@ -135,7 +135,7 @@ describe('15/12: monthly, quarterly, half-year and year reports', () => {
       '📋 TÌNH HÌNH 6 THÁNG CUỐI NĂM 2026 (15/6–14/12/2026)',
       '📋 TÌNH HÌNH NĂM 2026 (15/12/2025–14/12/2026)',
     ]);
-    expect(leader[0]).toContain('1/5 lượt cán bộ – địa bàn đã báo cáo');
+    expect(leader[0]).toContain('Đã báo cáo: 1/5 lượt cán bộ – địa bàn');
     const files = rowsTo(h, 'person:TN01').flatMap((r) =>
       r.payload.type === 'document' ? [r.payload.fileName] : [],
     );

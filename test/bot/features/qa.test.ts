@@ -150,7 +150,7 @@ describe("the leader's digest", () => {
     await tickAt(h, '2026-11-26T14:00:00+07:00');
     const digest = binh.read().join('\n');
     expect(digest).toContain('• Đơn thư, phản ánh mới: 1 gửi qua ứng dụng');
-    expect(digest).toContain('→ Xem báo cáo đầy đủ');
+    expect(digest).toContain('📄 Xem báo cáo đầy đủ');
     expect(digest).toContain('📎 Báo cáo tuần 26-11-2026');
   });
 });

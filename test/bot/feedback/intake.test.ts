@@ -3,6 +3,9 @@
  * decomposed Unicode, or by browsing the tree; consent declined; too much text, too big a file, too
  * many phản ánh in a day; a blocked sender.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness, type TestChat } from '../../helpers/harness.js';
 import { main } from '../../../src/cli.js';
@@ -53,6 +56,33 @@ describe('choosing the area', () => {
     expect(await c.send('xyz')).toContain(
       '< Không tìm thấy địa bàn nào có tên “xyz”. Bác/Anh/Chị gõ lại tên khác, hoặc chọn trong danh sách ạ.',
     );
+  });
+
+  it("the hint's example is a place of this roster, not a demo name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ntt-roster-'));
+    const roster = join(dir, 'roster.csv');
+    writeFileSync(
+      roster,
+      [
+        'ma,ho_ten,dien_thoai,vai_tro,to_chuc,dia_ban',
+        'TN01,Trần Văn Bình,0912000001,truong_nhom,Hội CCB,Tỉnh Bắc Ninh > Xã Gia Đông',
+        'CB01,Nguyễn Văn An,0912000002,can_bo,Hội CCB,Tỉnh Bắc Ninh > Xã Gia Đông > Thôn Ngọc Khám',
+      ].join('\n'),
+    );
+    try {
+      h = await createHarness({ now: MONDAY, roster });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const c = h.chat('zalo:a');
+    await c.send('phản ánh');
+    await c.press('Tôi đồng ý');
+    await c.press('Khác');
+    const asked = await c.send('Đèn đường hỏng.');
+    expect(asked).toContain(
+      '< Bác/Anh/Chị gõ một phần tên thôn, khu phố (không dấu cũng được), ví dụ: ngoc kham. Hoặc bấm "📋 Chọn trong danh sách".',
+    );
+    expect(await c.send('ngoc kham')).toContain('  [1. Thôn Ngọc Khám (Xã Gia Đông)]');
   });
 
   it('by browsing the tree from the top, down and up', async () => {

@@ -2,6 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTelegram, type TgHarness } from './harness.js';
 import type { OutboundMessage } from '../../../src/bot/channel.js';
+import type { Feature } from '../../../src/bot/turn.js';
+import { buttonData } from '../../fakes/telegramClient.js';
 
 let h: TgHarness | undefined;
 afterEach(async () => {
@@ -153,5 +155,95 @@ describe('what is sent', () => {
     expect(message && 'caption' in message ? message.caption : '').toBe(
       'Tổng hợp tuần <bản chính thức> & phụ lục',
     );
+  });
+});
+
+/** A notice with one button that closes it with a fixed line, as "✅ Đã nhận" does on an alert. */
+const notice: Feature = {
+  commands: [
+    {
+      name: 'thongbao',
+      description: 'Thông báo kiểm thử',
+      run(turn) {
+        turn.reply(
+          { text: 'Họp chi hội 8h00 thứ Bảy.', choices: [[{ label: '✅ Đã đọc', data: 'docthu:1' }]] },
+          { ref: 'notice:1' },
+        );
+      },
+    },
+  ],
+  buttons: [
+    {
+      prefix: 'docthu',
+      run(turn) {
+        turn.reply({ type: 'close', targetRef: 'notice:1', text: 'Họp chi hội 8h00 thứ Bảy.\n✅ Đã đọc' });
+      },
+    },
+  ],
+};
+
+describe('edits', () => {
+  it('an edit that would change nothing is not sent: a press re-delivered or pressed again', async () => {
+    h = await startTelegram({ features: [notice] });
+    const an = h.user(6010);
+    await an.command('thongbao');
+    await h.settle();
+    const card = h.fake.lastMessageIn(an.chatId);
+    const first = await an.press(buttonData(card, '✅ Đã đọc'), card);
+    await h.settle();
+    expect(h.fake.callsOf('editMessageText').map((c) => c.status)).toEqual([200]);
+
+    // Telegram re-sends the update it got no 2xx for; the person taps the old button again.
+    expect((await an.send(first.update)).status).toBe(200);
+    await an.press(buttonData(card, '✅ Đã đọc'), card);
+    await h.settle();
+    expect(h.fake.callsOf('editMessageText').map((c) => c.status)).toEqual([200]);
+    expect(h.fake.lastMessageIn(an.chatId)).toHaveProperty('text', 'Họp chi hội 8h00 thứ Bảy.\n✅ Đã đọc');
+    const rows = h.app.store.outboxRows({ chatId: String(an.chatId) });
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'sent', 'sent']);
+  });
+});
+
+describe('a message held for the morning', () => {
+  /** Moves the clock on a second at a time (the chat's spacing) until the bot has sent `text`. */
+  async function waitForText(chatId: number, text: string): Promise<void> {
+    for (let i = 0; i < 50 && !h!.fake.sentTexts(chatId).some((t) => t.includes(text)); i++) {
+      h!.clock.now += 1000;
+      h!.app.outbox.wake();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(h!.fake.sentTexts(chatId).join('\n')).toContain(text);
+  }
+
+  it('is not the list a typed number answers until it is on screen; then it is', async () => {
+    h = await startTelegram();
+    const an = await h.linkedUser(6011, 'CB01');
+    h.clock.now = Date.parse('2026-12-02T01:00:00+07:00');
+    const account = h.app.store.accountByUser('telegram', '6011')!;
+    h.app.store.transaction(() =>
+      h!.app.store.enqueue(
+        'telegram',
+        String(an.chatId),
+        account.id,
+        {
+          type: 'message',
+          text: 'Tin giữ đến sáng.',
+          choices: [[{ label: '❓ Hướng dẫn', data: 'c:huongdan' }]],
+        },
+        h!.clock.now,
+        { notBefore: Date.parse('2026-12-02T06:30:00+07:00') },
+      ),
+    );
+    // At night "1" picks from the greeting's menu, the list on screen.
+    await an.say('1');
+    await waitForText(an.chatId, 'Báo cáo nhanh tuần');
+    expect(h.fake.sentTexts(an.chatId).join('\n')).not.toContain('HƯỚNG DẪN');
+    await an.say('/huy');
+    await waitForText(an.chatId, 'Đã dừng.');
+
+    h.clock.now = Date.parse('2026-12-02T06:30:00+07:00');
+    await waitForText(an.chatId, 'Tin giữ đến sáng.');
+    await an.say('1');
+    await waitForText(an.chatId, 'HƯỚNG DẪN');
   });
 });

@@ -6,6 +6,7 @@ import { buttonData, inlineButtons, post, textMessage } from '../../fakes/telegr
 import { PUBLIC_URL, SECRET, flakyCommand, startTelegram, type TgHarness } from './harness.js';
 import { USERNAME_KV_KEY } from '../../../src/bot/telegram/setup.js';
 import { createHarness } from '../../helpers/harness.js';
+import { postPartially } from '../../helpers/partialPost.js';
 
 let h: TgHarness | undefined;
 afterEach(async () => {
@@ -226,6 +227,38 @@ describe('durable intake', () => {
     await h.settle();
     expect(h.fake.callsOf('sendMessage')).toHaveLength(0);
     expect(h.app.store.accountByUser('telegram', '5006')).toBeUndefined();
+  });
+
+  it('refuses a body over 256 KiB with 413 before reading it, after the secret; a big real update passes', async () => {
+    h = await startTelegram();
+    const headers = { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET };
+    const over = await postPartially({
+      url: h.webhookUrl,
+      headers,
+      contentLength: 1024 * 1024,
+      written: Buffer.from('{"update_id": 9, "message": {"text": "'),
+    });
+    expect(over, 'an answer before the 1 MB body was sent').toEqual({
+      status: 413,
+      body: JSON.stringify({ error: 'Nội dung quá lớn (tối đa 256 KiB)' }),
+    });
+    const chunked = await postPartially({
+      url: h.webhookUrl,
+      headers: { ...headers, 'transfer-encoding': 'chunked' },
+      written: Buffer.from(`{"update_id": 9, "message": {"text": "${'a'.repeat(300 * 1024)}`),
+    });
+    expect(chunked, 'an answer while the chunked body was still coming').toMatchObject({ status: 413 });
+    const stranger = await postPartially({
+      url: h.webhookUrl,
+      headers: { 'content-type': 'application/json' },
+      contentLength: 1024 * 1024,
+      written: Buffer.alloc(0),
+    });
+    expect(stranger).toMatchObject({ status: 401 });
+    // A long caption with many entities is still far below the limit.
+    const u = h.user(5012);
+    const big = textMessage(u.user, `/huongdan ${'ư'.repeat(4000)}`);
+    expect((await u.send(big)).status).toBe(200);
   });
 
   it('answers 5xx when handling fails so Telegram re-sends, and the re-send succeeds', async () => {

@@ -49,8 +49,10 @@ describe('linking a Zalo account', () => {
     expect(account().personId).toBe(person.id);
   });
 
-  it('by the phone number shared from the request card', async () => {
+  it('by the phone number shared from the request card, once the leader confirms it', async () => {
     rig = await createZaloRig();
+    const leader = rig.h.chat('person:TN01');
+    await leader.shareContact();
     const greeting = await say('Xin chào');
     expect(greeting[0]).toContain('Kính chào Bác/Anh/Chị!');
     const card = rig.fake.messagesTo(USER).at(-1)!;
@@ -67,7 +69,16 @@ describe('linking a Zalo account', () => {
     expect(res.status).toBe(200);
     await rig.settle();
 
-    expect(rig.texts(USER).at(-1)).toContain('Đã liên kết tài khoản. Kính chào đồng chí An!');
+    // The card is a form the user fills in: the number is a claim until a leader vouches for it.
+    expect(rig.texts(USER).at(-1)).toContain('đang chờ trưởng nhóm xác nhận');
+    expect(account()).toMatchObject({ personId: null, phone: '+84912000002' });
+
+    leader.read();
+    await leader.press('Xác nhận');
+    await rig.settle();
+    expect(rig.texts(USER).at(-1)).toContain(
+      'Đồng chí đã được xác nhận là đ/c Nguyễn Văn An, tài khoản đã liên kết. Kính chào đồng chí An!',
+    );
     expect(account()).toMatchObject({
       personId: rig.h.app.store.personByCode('CB01')!.id,
       phone: '+84912000002',

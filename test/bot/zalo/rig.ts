@@ -42,11 +42,12 @@ export async function createZaloRig(opts: { now?: string; fake?: FakeZaloApi } =
   const boot = async (h: Harness) => {
     const base = await h.app.http.listen({ port: 0, host: '127.0.0.1' });
     await h.app.start();
-    const zalo = new FakeZaloClient(`${base}/webhooks/zalo`, {
-      appId: fake.appId,
-      oaId: OA_ID,
-      oaSecretKey: OA_SECRET_KEY,
-    });
+    // Zalo stamps events with its own clock; here that is the app's test clock (replay window).
+    const zalo = new FakeZaloClient(
+      `${base}/webhooks/zalo`,
+      { appId: fake.appId, oaId: OA_ID, oaSecretKey: OA_SECRET_KEY },
+      () => h.clock.now,
+    );
     return { h, base, zalo };
   };
   const rig: ZaloRig = {

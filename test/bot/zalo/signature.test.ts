@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isZaloUserInteraction, parseZaloEvent } from '../../../src/bot/zalo/events.js';
-import { verifyZaloSignature, zaloSignature } from '../../../src/bot/zalo/signature.js';
+import { extractTimestamp, verifyZaloSignature, zaloSignature } from '../../../src/bot/zalo/signature.js';
 import {
   FakeZaloClient,
   signedZaloRequest,
@@ -103,6 +103,45 @@ describe('verifyZaloSignature', () => {
     const b = '{"app_id":"1","timestamp":1.7123456789e12,"nested":{"timestamp":5}}';
     const sig = zaloSignature(APP_ID, b, '1.7123456789e12', KEY);
     expect(verifyZaloSignature(sig, APP_ID, Buffer.from(b), KEY)).toBe(true);
+  });
+});
+
+describe('the timestamp term, read by a bounded scan', () => {
+  const signedBy = (b: string, ts: string) =>
+    verifyZaloSignature(zaloSignature(APP_ID, b, ts, KEY), APP_ID, Buffer.from(b), KEY);
+
+  it('finds the top-level timestamp as JSON.parse would: the last one, not nested ones or ones in strings', () => {
+    const b =
+      '{"timestamp":"1","note":"\\"timestamp\\":\\"9\\"","x":[{"timestamp":"7"}],"timestamp" : "1712345678901"}';
+    expect(JSON.parse(b).timestamp).toBe('1712345678901');
+    expect(extractTimestamp(b)).toBe('1712345678901');
+    expect(signedBy(b, '1712345678901')).toBe(true);
+    expect(signedBy(b, '7')).toBe(false);
+    expect(extractTimestamp('{"time\\u0073tamp":"42"}')).toBe('42');
+    expect(extractTimestamp('{"timestamp":"\\u0034\\u0032"}')).toBe('42');
+    expect(extractTimestamp('{"timestamp":"1","timestamp":null}')).toBeNull();
+  });
+
+  it('gives up on a body nested deeper than any Zalo event, and on one that is not an object', () => {
+    const ok = `{"timestamp":"1","x":${'['.repeat(7)}${']'.repeat(7)}}`;
+    expect(extractTimestamp(ok)).toBe('1');
+    expect(extractTimestamp(`{"timestamp":"1","x":${'['.repeat(8)}${']'.repeat(8)}}`)).toBeNull();
+    // The depth counts where the brackets are, timestamp first or last.
+    expect(extractTimestamp(`{"x":${'{"a":'.repeat(8)}1${'}'.repeat(8)},"timestamp":"1"}`)).toBeNull();
+    for (const b of ['["timestamp",1]', '"timestamp"', ' x{"timestamp":"1"}', '\ufeff{"timestamp":"1"}']) {
+      expect(extractTimestamp(b), b).toBeNull();
+    }
+  });
+
+  it('refuses a 1 MB nested body without parsing it', () => {
+    const huge = Buffer.from(`{"timestamp":"1","x":${'['.repeat(500_000)}${']'.repeat(500_000)}}`);
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      expect(verifyZaloSignature(zaloSignature(APP_ID, huge, '1', KEY), APP_ID, huge, KEY)).toBe(false);
+      expect(parse).not.toHaveBeenCalled();
+    } finally {
+      parse.mockRestore();
+    }
   });
 });
 

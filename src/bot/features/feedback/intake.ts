@@ -4,7 +4,7 @@
  * (D3: typed part of a name, or the tree) and the contact details (D9).
  */
 import { fromLocal, toLocal } from '../../../domain/calendar.js';
-import { normalizePhone } from '../../../domain/text.js';
+import { fold, normalizePhone } from '../../../domain/text.js';
 import { proceed, REVIEW, repeatCurrent, resume } from '../../../flows/engine.js';
 import { feedbackCadre, feedbackCitizen } from '../../../flows/defs/feedback.js';
 import type { Answer, FlowDef, MediaAnswer, Option, StepResult } from '../../../flows/types.js';
@@ -41,8 +41,12 @@ const RETYPE: Option = { key: 'retype', label: 'Không thấy? Gõ lại tên kh
 const SEARCH: Option = { key: 'retype', label: '🔎 Gõ tên để tìm' };
 
 const you = (mode: Mode) => (mode === 'citizen' ? 'Bác/Anh/Chị' : 'Đồng chí');
-const areaHint = (mode: Mode) =>
-  `${you(mode)} gõ một phần tên thôn, khu phố (không dấu cũng được), ví dụ: dong coi. Hoặc bấm "${BROWSE.label}".`;
+/** "Khu phố Đông Côi" → "dong coi": what someone would type for a place of this roster. */
+function typedExample(unit: UnitRow | undefined): string | null {
+  if (!unit) return null;
+  const bare = unit.name.startsWith(`${unit.kind} `) ? unit.name.slice(unit.kind.length + 1) : unit.name;
+  return fold(bare) || null;
+}
 const CONTACT_EXAMPLE = 'Ví dụ: Nguyễn Văn An 0912 345 678';
 
 function isMedia(a: Answer | undefined): a is MediaAnswer {
@@ -66,6 +70,11 @@ export function intakeFeature(
   o: IntakeOptions,
 ): Feature & { startCadre(turn: Turn, reportId?: number): void } {
   const { conv, svc, limits } = o;
+  // Read at each use: a roster imported while the service runs changes the example too.
+  const areaHint = (mode: Mode) => {
+    const example = typedExample(svc.cases.exampleLeafUnit());
+    return `${you(mode)} gõ một phần tên thôn, khu phố (không dấu cũng được)${example ? `, ví dụ: ${example}` : ''}. Hoặc bấm "${BROWSE.label}".`;
+  };
 
   const defOf = (s: SessionState): FlowDef =>
     s.flowId === feedbackCadre.id ? feedbackCadre : feedbackCitizen;

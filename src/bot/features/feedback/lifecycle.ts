@@ -62,8 +62,10 @@ export function lifecycleFeature(o: LifecycleOptions): Feature & {
       c.enteredByPersonId !== null ? (turn.store.person(c.enteredByPersonId)?.fullName ?? null) : null;
     const chain = svc.cases.unitChain(c.unitId);
     const history = svc.cases.events(c.id).map((e) => eventPhrase(e, chain, c.kind));
+    const urgentAnswers =
+      c.kind === 'vu_viec' && c.sourceReportId !== null ? turn.store.answers(c.sourceReportId) : undefined;
     turn.reply({
-      text: `${caseCard(c, c.kind === 'vu_viec' ? '📂 Vụ việc' : '📣 Phản ánh', { enteredBy })}\nDiễn biến:\n${history.join('\n')}`,
+      text: `${caseCard(c, c.kind === 'vu_viec' ? '📂 Vụ việc' : '📣 Phản ánh', { enteredBy, urgentAnswers })}\nDiễn biến:\n${history.join('\n')}`,
     });
     turn.store.audit('case_view', { ...auditActor(turn), subject: c.code }, turn.now);
   }

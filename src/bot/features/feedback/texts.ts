@@ -7,6 +7,7 @@ import { topicLabel } from '../../../domain/topics.js';
 import type { Answer } from '../../../flows/types.js';
 import { D5_OPTIONS, D6_OPTIONS, D7_OPTIONS, CONSENT_HOW_OPTIONS } from '../../../flows/defs/feedback.js';
 import { FORWARD_OPTIONS } from '../../../flows/defs/caseUpdate.js';
+import { B4_OPTIONS } from '../../../flows/defs/urgentReport.js';
 import type { CaseStatus } from '../../../store/schema.js';
 import { CASE_STATUS_LABELS } from '../../../digest/labels.js';
 import type { CaseEventRow, CaseRow } from '../../../store/cases.js';
@@ -79,10 +80,20 @@ const noun = (c: Pick<CaseRow, 'kind'>) => (c.kind === 'vu_viec' ? 'Vụ việc'
  * The full card for the people allowed to see it: the area's cadres and the trưởng nhóm. An
  * anonymous sender's identity is shown with the reminder that it stays with them.
  */
-export function caseCard(c: CaseRow, heading: string, opts: { enteredBy?: string | null } = {}): string {
+export function caseCard(
+  c: CaseRow,
+  heading: string,
+  opts: { enteredBy?: string | null; urgentAnswers?: Record<string, Answer> } = {},
+): string {
   const d = c.data;
   const lines = [`${heading} ${c.code}`, `Địa bàn: ${areaLabel({ name: c.unitName, path: c.unitPath })}`];
   lines.push(`Lĩnh vực: ${topicLabel(c.topic)}`);
+  // An incident opened from an urgent report: what the cadre described and how many people, which
+  // the leader needs to judge it (issue 11); the case row itself holds only the kind of incident.
+  const u = opts.urgentAnswers;
+  if (u?.B8 !== undefined) lines.push(`Sự việc: ${describeAnswer(u.B8)}`);
+  const people = label(B4_OPTIONS, u?.B4);
+  if (people) lines.push(`Số người tham gia, liên quan: ${people}`);
   if (d.content !== undefined) lines.push(`Nội dung: ${describeAnswer(d.content)}`);
   if (d.attachment) lines.push(`Kèm theo: ${describeAnswer(d.attachment)}`);
   const reported = label(D5_OPTIONS, d.reportedTo);

@@ -1,0 +1,60 @@
+/**
+ * Whether a digest was held up because the service was not running, and how to say so. The
+ * scheduler's ticks are kept as a short list of spans in kv, so "was anything ticking in the five
+ * minutes before 14h00" can be answered a day later without a row per tick.
+ */
+import type { Store } from '../store/store.js';
+
+export const TICK_SPANS_KEY = 'scheduler.tickSpans';
+/** A tick before the occurrence within this window means the service was running then. */
+export const TICKING_WINDOW_MS = 5 * 60_000;
+/** Ticks closer than this belong to one span; well under the window, so a span has a tick in every window it covers. */
+const SPAN_GAP_MS = 2 * 60_000;
+/** Longer than the catch-up grace (24 h): older spans can no longer decide anything. */
+const KEEP_MS = 48 * 3600_000;
+const MAX_SPANS = 50;
+
+type Span = [from: number, to: number];
+
+function spansOf(store: Store): Span[] {
+  const v = store.getKv<unknown>(TICK_SPANS_KEY);
+  if (!Array.isArray(v)) return [];
+  return v.filter((s): s is Span => Array.isArray(s) && typeof s[0] === 'number' && typeof s[1] === 'number');
+}
+
+/** Records one tick at `at` (a `tick --at` counts at its TIME); call inside a transaction. */
+export function recordTick(store: Store, at: number, now: number): void {
+  const spans = [...spansOf(store), [at, at] as Span].sort((a, b) => a[0] - b[0]);
+  const merged: Span[] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s[0] - last[1] <= SPAN_GAP_MS) last[1] = Math.max(last[1], s[1]);
+    else merged.push([s[0], s[1]]);
+  }
+  const newest = merged[merged.length - 1]![1];
+  const kept = merged.filter((s) => s[1] >= newest - KEEP_MS).slice(-MAX_SPANS);
+  store.setKv(TICK_SPANS_KEY, kept, now);
+}
+
+/** True when some tick was recorded in the five minutes before `at`. */
+export function wasTickingBefore(store: Store, at: number): boolean {
+  return spansOf(store).some(([from, to]) => from < at && to >= at - TICKING_WINDOW_MS);
+}
+
+/** "35 phút", "2 giờ 10 phút", "1 ngày 3 giờ": minutes are left out once the delay is a day or more. */
+export function formatDelay(ms: number): string {
+  const minutes = Math.max(1, Math.floor(ms / 60_000));
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  const parts =
+    days > 0
+      ? [`${days} ngày`, hours > 0 ? `${hours} giờ` : '']
+      : [hours > 0 ? `${hours} giờ` : '', mins > 0 ? `${mins} phút` : ''];
+  return parts.filter(Boolean).join(' ');
+}
+
+/** The note on a digest's heading line; it states the delay, it does not explain it. */
+export function lateNote(delayMs: number): string {
+  return `(gửi chậm ${formatDelay(delayMs)} so với lịch)`;
+}
