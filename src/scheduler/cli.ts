@@ -22,6 +22,7 @@ import {
   compileFor,
   findUnit,
   issueNumber,
+  issuedNumber,
   periodicJob,
   weeklyJob,
   type DigestJob,
@@ -195,18 +196,11 @@ export const schedulerCliCommands: CliCommand[] = [
         // A document already issued for this area and period keeps its number; otherwise only
         // --official takes the next one, so a preview leaves no gap in the year's numbering.
         const number = deps.store.transaction((): number | null => {
-          const issued = deps.repo
-            .digests()
-            .find(
-              (d) =>
-                d.kind === job.kind &&
-                d.unitId === root.id &&
-                d.periodStart === job.period.start.getTime() &&
-                d.number !== null,
-            );
-          if (issued) return issued.number!;
+          const doc = { kind: job.kind, unitId: root.id, periodStart: job.period.start.getTime() };
+          const issued = issuedNumber(deps, doc);
+          if (issued !== null) return issued;
           if (!official) return null;
-          const n = issueNumber(deps, at);
+          const n = issueNumber(deps, doc, at);
           deps.repo.insertDigest({
             kind: job.kind,
             unitId: root.id,

@@ -136,9 +136,33 @@ export function documentFileName(kind: DigestKind, period: Period, area?: string
   return `${name}${safeArea}.docx`.normalize('NFC');
 }
 
-/** Next document number "Số: NN-BC/…"; numbering restarts every 1 January (brief §5.3). */
-export function issueNumber(deps: SchedulerDeps, at: Date): number {
-  return deps.store.nextCounter(`doc.BC.${toLocal(at).y}`);
+export interface DocumentKey {
+  kind: string;
+  unitId: number;
+  periodStart: number;
+}
+
+/** The number already given to this kind of document for this area and period, if any. */
+export function issuedNumber(deps: SchedulerDeps, doc: DocumentKey): number | null {
+  const issued = deps.repo
+    .digests()
+    .find(
+      (d) =>
+        d.kind === doc.kind &&
+        d.unitId === doc.unitId &&
+        d.periodStart === doc.periodStart &&
+        d.number !== null,
+    );
+  return issued?.number ?? null;
+}
+
+/**
+ * The number on the formal document "Số: NN-BC/…". Each issuing body (the scope's root unit) numbers
+ * its own documents, restarting every 1 January (brief §5.3); a document already issued for the same
+ * kind, area and period keeps its number, so an official export and the scheduled send are one document.
+ */
+export function issueNumber(deps: SchedulerDeps, doc: DocumentKey, at: Date): number {
+  return issuedNumber(deps, doc) ?? deps.store.nextCounter(`doc.BC.${doc.unitId}.${toLocal(at).y}`);
 }
 
 const DATE_KEYS = new Set(['start', 'end', 'generatedAt', 'submittedAt', 'createdAt', 'updatedAt']);
@@ -180,7 +204,11 @@ export function fireDigest(
 
   for (const scope of scopes) {
     const { digest } = compileFor(deps, scope.root, job, generatedAt);
-    const number = issueNumber(deps, generatedAt);
+    const number = issueNumber(
+      deps,
+      { kind: job.kind, unitId: scope.root.id, periodStart: job.period.start.getTime() },
+      generatedAt,
+    );
     let leaderText = renderDigestText(digest, 'leader');
     let networkText = renderDigestText(digest, 'network');
     if (late !== false) {

@@ -3,6 +3,7 @@
  * alert for the morning in a cadre's chat; the cadre types a command and the answer comes at once,
  * while the held alert still waits for 06h30.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,6 +89,10 @@ describe('quiet hours', () => {
 
     const db = new Database(dbPath, { readonly: true });
     try {
+      // The answer's outcome is recorded a moment after the send; only the held row may stay pending.
+      const pending = db.prepare(`SELECT count(*) n FROM outbox WHERE chat_id = ? AND status = 'pending'`);
+      const until = Date.now() + 10_000;
+      while ((pending.get(chatId) as { n: number }).n > 1 && Date.now() < until) await sleep(50);
       const rows = db
         .prepare(`SELECT status, next_attempt_at t, payload FROM outbox WHERE chat_id = ? ORDER BY id`)
         .all(chatId) as Array<{ status: string; t: number; payload: string }>;

@@ -106,7 +106,12 @@ describe('the weekly digest at the deadline', () => {
     expect(textsTo(h, 'person:CB01').filter((t) => t.startsWith('📋'))).toEqual([]);
 
     const digests = new SchedulerStore(h.app.store.db).digests();
-    expect(digests.map((d) => d.number)).toEqual([1, 2]);
+    // Two issuing bodies (the Hội CCB of each area), each numbering its own documents from 01.
+    expect(digests.map((d) => [d.unitId, d.number])).toEqual([
+      [digests[0]!.unitId, 1],
+      [digests[1]!.unitId, 1],
+    ]);
+    expect(digests[0]!.unitId).not.toBe(digests[1]!.unitId);
     const docs = rowsTo(h, 'person:TN01').flatMap((r) => (r.payload.type === 'document' ? [r.payload] : []));
     expect(docs.map((d) => d.fileName).sort()).toEqual([
       'Báo cáo tuần 03-12-2026 - Phường Trạm Lộ.docx',
@@ -329,6 +334,12 @@ describe('namtinhhinh digest: previews and official numbers', () => {
     const again = await docx('Thị xã Thuận Thành', 'lai.docx');
     expect(again.out[0]).toContain('Số: 01-BC/CCB');
     expect(new SchedulerStore(h.app.store.db).digests().map((d) => d.number)).toEqual([1]);
+
+    // The scheduled send of that same document at the deadline is the one already numbered 01; the
+    // other area, another issuing body, starts its own numbering at 01.
+    await tickAt(h, AT);
+    const numbers = new SchedulerStore(h.app.store.db).digests().map((d) => d.number);
+    expect(numbers).toEqual([1, 1, 1]);
   });
 });
 
