@@ -106,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const http: FastifyInstance = Fastify({
     loggerInstance: log as unknown as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
+    trustProxy: config.TRUST_PROXY,
   });
   // Headers only: webhook bodies and status codes are untouched. No inline script or style is allowed
   // anywhere, so text from the roster or a chat can never run as code in the local chat page.
@@ -128,7 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // Two info lines for every webhook call would cost more than the work itself at the Thursday peak;
   // failures are still logged by the handlers.
   http.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/webhooks/') || route.url.startsWith('/local/api/')) route.logLevel ??= 'warn';
+    if (route.url.startsWith('/webhooks/') || route.url.startsWith('/local/api/')) route.logLevel ||= 'warn';
   });
   // Fastify's own 404 logs the whole URL at info level, query string included.
   http.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'Không tìm thấy' }));

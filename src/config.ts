@@ -34,6 +34,13 @@ export const ConfigSchema = z.object({
   ZALO_API_BASE: z.url().default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: z.url().default('https://oauth.zaloapp.com'),
   ADMIN_TOKEN: optionalString,
+  /**
+   * Behind a reverse proxy (TLS in front): 1/true trusts X-Forwarded-For, or a list of the proxies'
+   * addresses. Without it every client has the proxy's address, and one guesser locks everyone out.
+   */
+  TRUST_PROXY: optionalString.transform((v) =>
+    v === undefined || v === '0' || v === 'false' ? false : v === '1' || v === 'true' ? true : v,
+  ),
   /** Unset: on for a local try-out (no PUBLIC_URL), off for a public service. */
   DEMO: z.enum(['0', '1', 'true', 'false', '']).optional(),
   /** Unset: on for a local try-out (no PUBLIC_URL), off for a public service unless asked for. */
@@ -58,6 +65,10 @@ const unsetOr = (v: string | undefined, def: boolean) =>
 
 export class ConfigError extends Error {}
 
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
@@ -65,14 +76,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Cấu hình không hợp lệ — ${lines.join('; ')}`);
   }
   const raw = parsed.data;
+  // A bot token or Zalo keys mean a real deployment even without PUBLIC_URL (Telegram by long polling):
+  // no demo roster, and no open try-out chat listening on every interface.
+  const deployed = Boolean(raw.PUBLIC_URL || raw.TELEGRAM_BOT_TOKEN || raw.ZALO_APP_ID);
   const c: Config = {
     ...raw,
-    DEMO: unsetOr(raw.DEMO, !raw.PUBLIC_URL),
-    LOCAL_CHAT: unsetOr(raw.LOCAL_CHAT, !raw.PUBLIC_URL),
+    DEMO: unsetOr(raw.DEMO, !deployed),
+    LOCAL_CHAT: unsetOr(raw.LOCAL_CHAT, !deployed),
   };
   if (c.PUBLIC_URL && c.LOCAL_CHAT && !c.ADMIN_TOKEN) {
     throw new ConfigError(
       'PUBLIC_URL và LOCAL_CHAT=1 đã đặt: cần ADMIN_TOKEN để bảo vệ trang chat thử (hoặc bỏ LOCAL_CHAT).',
+    );
+  }
+  if (deployed && !c.PUBLIC_URL && c.LOCAL_CHAT && !c.ADMIN_TOKEN && !isLoopback(c.HOST)) {
+    throw new ConfigError(
+      `LOCAL_CHAT=1 bên cạnh kênh Telegram/Zalo thật: cần ADMIN_TOKEN, hoặc HOST=127.0.0.1 để trang chat thử chỉ mở trên máy này.`,
     );
   }
   if (c.PUBLIC_URL && c.ADMIN_TOKEN && [...c.ADMIN_TOKEN].length < ADMIN_TOKEN_MIN_LENGTH) {

@@ -21,6 +21,18 @@ describe('LOCAL_CHAT and ADMIN_TOKEN', () => {
     expect(loadConfig({ ADMIN_TOKEN: 'short' }).LOCAL_CHAT).toBe(true);
   });
 
+  it('a bot token without PUBLIC_URL (long polling) is a deployment: no demo roster, no open try-out chat', () => {
+    for (const env of [{ TELEGRAM_BOT_TOKEN: '123:abc' }, { ZALO_APP_ID: '42' }]) {
+      const c = loadConfig(env);
+      expect(c.LOCAL_CHAT).toBe(false);
+      expect(c.DEMO).toBe(false);
+    }
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: '123:abc', LOCAL_CHAT: '1' })).toThrow('cần ADMIN_TOKEN');
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: '123:abc', LOCAL_CHAT: '1', HOST: '127.0.0.1' }).LOCAL_CHAT).toBe(
+      true,
+    );
+  });
+
   it('with PUBLIC_URL the local chat is off unless LOCAL_CHAT=1 is given', async () => {
     expect(loadConfig({ PUBLIC_URL }).LOCAL_CHAT).toBe(false);
     expect(loadConfig({ PUBLIC_URL, LOCAL_CHAT: '' }).LOCAL_CHAT).toBe(false);

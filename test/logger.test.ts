@@ -7,27 +7,39 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { openDb } from '../src/store/db.js';
+import { openDb, type Db } from '../src/store/db.js';
 import { importRosterFile } from '../src/store/roster.js';
 import { DEMO_ROSTER } from './helpers/harness.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
+/** A log sink that keeps every line written to it. */
+function logLines(): { lines: string[]; sink: Writable } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  return { lines, sink };
+}
+
+/** A fresh database file in a folder of its own. */
+function tempDb(): { dir: string; path: string; db: Db } {
+  const dir = mkdtempSync(join(tmpdir(), 'ntt-log-'));
+  const path = join(dir, 'x.db');
+  return { dir, path, db: openDb(path) };
+}
+
 describe('logs', () => {
   it('carry no message body and no phone number, even at trace level and on failure', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'ntt-log-'));
-    const db = openDb(join(dir, 'x.db'));
+    const { lines, sink } = logLines();
+    const { dir, path, db } = tempDb();
     await importRosterFile(db, DEMO_ROSTER, Date.now());
     const log = createLogger('trace', sink);
-    const app = await buildApp({ config: loadConfig({ DATABASE_PATH: join(dir, 'x.db') }), db, logger: log });
+    const app = await buildApp({ config: loadConfig({ DATABASE_PATH: path }), db, logger: log });
     app.conversation.use({
       commands: [
         {
@@ -71,17 +83,10 @@ describe('logs', () => {
   });
 
   it('carry no query string: a token or a code in a URL never reaches a request log line', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(chunk.toString('utf8'));
-        done();
-      },
-    });
-    const dir = mkdtempSync(join(tmpdir(), 'ntt-log-'));
-    const db = openDb(join(dir, 'x.db'));
+    const { lines, sink } = logLines();
+    const { dir, path, db } = tempDb();
     const token = 'k7Qm2vX9pL4sT8wZ1nB6cR3yF5hJ0dGa';
-    const config = loadConfig({ DATABASE_PATH: join(dir, 'x.db'), ADMIN_TOKEN: token });
+    const config = loadConfig({ DATABASE_PATH: path, ADMIN_TOKEN: token });
     const app = await buildApp({ config, db, logger: createLogger('info', sink) });
     await app.http.inject({ method: 'GET', url: `/?token=${token}` });
     await app.http.inject({ method: 'GET', url: `/healthz?code=K7Q2M9XA#frag` });

@@ -50,9 +50,9 @@ import {
   type MediaRef,
 } from './model.js';
 import { reportingPhrase } from './reporting.js';
-import { DOTTED, formatDocNumber, formatDraftDocNumber, openingLine, type DocTemplate } from './template.js';
+import { DOTTED, docNumberLine, openingLine, type DocTemplate } from './template.js';
 
-export { DEFAULT_DOC_TEMPLATE, formatDocNumber, formatDraftDocNumber, type DocTemplate } from './template.js';
+export { DEFAULT_DOC_TEMPLATE, docNumberLine, formatDocNumber, type DocTemplate } from './template.js';
 
 // ---------------------------------------------------------------------------------------------
 // Page and type (Nghị định 30/2020 Phụ lục I; brief §5.3)
@@ -382,7 +382,7 @@ export async function renderReportDocx(
       centre([run(upper(t.superiorBody))]),
       centre([run(upper(t.issuingBody), { bold: true })]),
       centre([run('*')]),
-      centre([run(opts.number === null ? formatDraftDocNumber(t) : formatDocNumber(t, opts.number))]),
+      centre([run(docNumberLine(t, opts.number))]),
     ],
     [
       centre([

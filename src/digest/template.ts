@@ -86,6 +86,11 @@ export function formatDraftDocNumber(t: DocTemplate): string {
   return `${t.numberPrefix} ……${t.numberSeparator}${t.numberSuffix} (bản xem trước)`.trim().normalize('NFC');
 }
 
+/** The number line of a document that may not have been numbered (a preview). */
+export function docNumberLine(t: DocTemplate, n: number | null): string {
+  return n === null ? formatDraftDocNumber(t) : formatDocNumber(t, n);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Per-scope settings (README, "Văn bản báo cáo"; DESIGN.md §5 `settings doc-header`)
 

@@ -98,9 +98,17 @@ export function charLength(text: string): number {
  */
 const TYPED_NO = /^(?:khong|ko|k|kh|khg|kg|hok|hong|0)(?: co(?: gi)?)?(?: a| ah| nhe| nha)?$/;
 
+/**
+ * "hông" (the southern "không") folds to the same letters as the name Hồng and as "hỏng" (broken):
+ * it counts only as typed, "hông" or "hong", never with another tone mark.
+ */
+const HONG_WITH_OTHER_TONE = /^h(?:ồ|ố|ổ|ỗ|ộ|ò|ó|ỏ|õ|ọ|ơ|ờ|ớ|ở|ỡ|ợ)ng/;
+
 /** `zero: false` where "0" is a number someone may mean (a count). */
 export function isTypedNo(text: string, { zero = true }: { zero?: boolean } = {}): boolean {
   const f = fold(text);
   if (!zero && f.startsWith('0')) return false;
+  if (f.startsWith('hong') && HONG_WITH_OTHER_TONE.test(text.normalize('NFC').trim().toLowerCase()))
+    return false;
   return TYPED_NO.test(f);
 }

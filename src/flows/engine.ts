@@ -391,6 +391,8 @@ function parseAnswer(inst: Instance, s: FlowSession, input: FlowInput, nav: Nav)
       const text = cleanText(input.text);
       if (q.skipOption && (fold(text) === fold(q.skipOption.label) || typedNoOption(q, [q.skipOption], text)))
         return { value: q.skipOption.key };
+      // "ko" on a question that may be left empty means there is nothing to say, as "Bỏ qua" would.
+      if (!q.skipOption && !required && isTypedNo(text, { zero: true })) return skip();
       if (text === '') return { retry: 'Đồng chí gõ câu trả lời ạ.' };
       const max = q.maxLength ?? DEFAULT_MAX_TEXT;
       const len = charLength(text);

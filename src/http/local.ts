@@ -125,6 +125,10 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
     scope.get('/local.js', async (_req, reply) =>
       reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').send(SCRIPT),
     );
+    // Browsers ask for it on every page; an empty answer keeps a 404 out of their console.
+    scope.get('/favicon.ico', async (_req, reply) =>
+      reply.code(204).header('cache-control', 'max-age=86400').send(),
+    );
     scope.get('/local.css', async (_req, reply) =>
       reply.type('text/css; charset=utf-8').header('cache-control', 'no-cache').send(STYLE),
     );
@@ -134,7 +138,7 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
       if (!adminToken) return { ok: true, needed: false };
       if (await blocked(req)) return tooMany(reply);
       const parsed = SignInBody.safeParse(req.body);
-      if (!parsed.success || !sameSecret(parsed.data.token.normalize('NFC').trim(), adminToken)) {
+      if (!parsed.success || !sameSecret(parsed.data.token.trim(), adminToken)) {
         if (await failed(req, 'form')) return tooMany(reply);
         return reply.code(401).send({ error: 'Mã truy cập không đúng. Xin đồng chí kiểm tra lại.' });
       }
@@ -169,7 +173,8 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
         const auth = req.headers.authorization;
         if (auth !== undefined) {
           if (await blocked(req)) return tooMany(reply);
-          const given = auth.replace(/^Bearer\s+/i, '');
+          // Trimmed like the form's token and like ADMIN_TOKEN itself (config trims it).
+          const given = auth.replace(/^Bearer\s+/i, '').trim();
           if (sameSecret(given, adminToken)) {
             req.localChatVia = 'bearer';
             return;

@@ -10,7 +10,7 @@ import {
   type Period,
   type PeriodicKind,
 } from '../domain/calendar.js';
-import { formatDocNumber, formatDraftDocNumber, renderReportDocx } from '../digest/docx.js';
+import { docNumberLine, renderReportDocx } from '../digest/docx.js';
 import { OutFileRefused, refuseExisting, writeOutFile } from '../digest/outFile.js';
 import { DOC_HEADER_LABELS, type DocHeaderKey } from '../digest/template.js';
 import type { DigestKind } from '../digest/model.js';
@@ -214,8 +214,7 @@ export const schedulerCliCommands: CliCommand[] = [
         });
         const buf = await renderReportDocx(digest, template, { number, issuedAt: at });
         guardOut(() => writeOutFile(out!, buf, force));
-        const numberLine =
-          number === null ? formatDraftDocNumber(template) : formatDocNumber(template, number);
+        const numberLine = docNumberLine(template, number);
         ctx.out(`Đã ghi ${out} (${numberLine}, ${digest.root.name}).`);
         return 0;
       });

@@ -18,7 +18,7 @@ import {
   type PeriodicKind,
 } from '../domain/calendar.js';
 import { fold } from '../domain/text.js';
-import { formatDocNumber } from '../digest/template.js';
+import { docNumberLine } from '../digest/template.js';
 import { periodNoun } from '../digest/labels.js';
 import { compileDigest, type Digest, type DigestInput, type DigestKind } from '../digest/model.js';
 import { FULL_DIGEST_LABEL, renderDigestText } from '../digest/text.js';
@@ -162,7 +162,16 @@ export function issuedNumber(deps: SchedulerDeps, doc: DocumentKey): number | nu
  * kind, area and period keeps its number, so an official export and the scheduled send are one document.
  */
 export function issueNumber(deps: SchedulerDeps, doc: DocumentKey, at: Date): number {
-  return issuedNumber(deps, doc) ?? deps.store.nextCounter(`doc.BC.${doc.unitId}.${toLocal(at).y}`);
+  const issued = issuedNumber(deps, doc);
+  if (issued !== null) return issued;
+  const year = toLocal(at).y;
+  // Numbers this body already carries this year (before numbering was per body, one counter served
+  // all): the next one follows them, so an upgraded installation never issues a number twice.
+  const used = deps.repo
+    .digests()
+    .filter((d) => d.unitId === doc.unitId && d.number !== null && toLocal(new Date(d.createdAt)).y === year)
+    .reduce((max, d) => Math.max(max, d.number!), 0);
+  return deps.store.nextCounter(`doc.BC.${doc.unitId}.${year}`, used);
 }
 
 const DATE_KEYS = new Set(['start', 'end', 'generatedAt', 'submittedAt', 'createdAt', 'updatedAt']);
@@ -351,7 +360,7 @@ export async function queuePendingDocuments(deps: SchedulerDeps, now: number): P
             fileName,
             mimeType: DOCX_MIME,
             base64,
-            caption: `${formatDocNumber(template, fresh.number ?? 0)} – ${digest.root.name}`,
+            caption: `${docNumberLine(template, fresh.number)} – ${digest.root.name}`,
           },
           now,
           {

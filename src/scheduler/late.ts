@@ -31,8 +31,9 @@ export function recordTick(store: Store, at: number, now: number): void {
     if (last && s[0] - last[1] <= SPAN_GAP_MS) last[1] = Math.max(last[1], s[1]);
     else merged.push([s[0], s[1]]);
   }
-  const newest = merged[merged.length - 1]![1];
-  const kept = merged.filter((s) => s[1] >= newest - KEEP_MS).slice(-MAX_SPANS);
+  // Kept by the real clock: a `tick --at` far ahead must not push out the service's own recent ticks.
+  const newest = Math.min(merged[merged.length - 1]![1], now);
+  const kept = merged.filter((s) => s[1] >= newest - KEEP_MS || s[1] > now).slice(-MAX_SPANS);
   store.setKv(TICK_SPANS_KEY, kept, now);
 }
 

@@ -16,7 +16,11 @@ export async function setupScheduler(ctx: AppContext): Promise<void> {
   ctx.conversation.use(digestFeature(deps));
   ctx.hooks.weeklySubmitted.push(offerUrgentAfterWeekly);
   // Citizens' data past its retention is erased by the tick, so `tick --at` and the service agree.
-  registerTickTask(ctx, (now) => void applyRetention(ctx.store.db, ctx.config.RETENTION_DAYS, now));
+  // Never ahead of the real clock: a `tick --at` in the future must not erase data before it is due.
+  registerTickTask(
+    ctx,
+    (now) => void applyRetention(ctx.store.db, ctx.config.RETENTION_DAYS, Math.min(now, ctx.clock())),
+  );
 
   if (ctx.config.SCHEDULER) {
     // The database's first start: the scheduler never back-fills occurrences from before it. A

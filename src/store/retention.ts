@@ -4,10 +4,10 @@
  * replaced by RETENTION_PLACEHOLDER. What the association reports on stays: counts, topic, area,
  * statuses and their times, and cadres' report answers (reports are not citizens' data).
  *
- * A closed case's name and phone are also searched for in every other table that may quote them
- * (audit log, dead letters, parked turns in kv, a citizen's chat account…), so a copy written by
- * some path nobody thought of does not outlive the case. The roster and the reports are left alone:
- * a cadre who happens to share a citizen's name keeps theirs.
+ * Only the rows that belong to a closed case are touched: the case, its events, the audit rows about
+ * it and the citizen's own chat account once none of their cases is still kept. Nothing is searched
+ * for by name across the database: Vietnamese full names repeat, and a substring replace would erase
+ * another citizen's open case or a cadre's settings (and cost seconds on a large database).
  */
 import type { Db } from './db.js';
 import { CLOSED_STATUSES, type CaseData } from './cases.js';
@@ -16,18 +16,6 @@ export const RETENTION_PLACEHOLDER = 'đã xoá theo thời hạn lưu';
 export const DAY_MS = 24 * 3600_000;
 /** kv key of the last run: the work is a few full scans, so it runs at most once a day. */
 export const RETENTION_LAST_RUN_KEY = 'retention.lastRunAt';
-
-/** Tables never searched for a citizen's name or phone: the roster, the area tree, and report answers. */
-const KEEP_TABLES = new Set([
-  'people',
-  'units',
-  'organizations',
-  'assignments',
-  'reports',
-  'report_answers',
-  'report_revisions',
-  '__drizzle_migrations',
-]);
 
 export interface RetentionResult {
   cases: number;
@@ -119,45 +107,74 @@ export function applyRetention(
   // Cases closed before the cutoff, by the time of their last event (a note after closing moves it on).
   const due = sql
     .prepare(
-      `SELECT c.id, c.title, c.data FROM cases c
+      `SELECT c.id, c.code, c.title, c.data, c.sender_account_id sender FROM cases c
         WHERE c.status IN (${CLOSED.map(() => '?').join(',')})
           AND json_extract(c.data, '$.retention') IS NULL
           AND (SELECT MAX(e.at) FROM case_events e WHERE e.case_id = c.id) <= ?`,
     )
-    .all(...CLOSED, cutoff) as Array<{ id: number; title: string; data: string }>;
-  const needles = new Set<string>();
-  const events = sql.prepare('SELECT id, note, data FROM case_events WHERE case_id = ?');
+    .all(...CLOSED, cutoff) as Array<{
+    id: number;
+    code: string;
+    title: string;
+    data: string;
+    sender: number | null;
+  }>;
+  const events = sql.prepare('SELECT id, note, data FROM case_events WHERE case_id = ? ORDER BY id');
   const setEvent = sql.prepare('UPDATE case_events SET note = ?, data = ? WHERE id = ?');
   const setCase = sql.prepare('UPDATE cases SET data = ?, title = ? WHERE id = ?');
+  const auditAbout = sql.prepare('SELECT id, data FROM audit_log WHERE subject = ? AND data IS NOT NULL');
+  const setAudit = sql.prepare('UPDATE audit_log SET data = ? WHERE id = ?');
+  const senders = new Set<number>();
   for (const c of due) {
     const data = JSON.parse(c.data) as CaseData;
     const own = needlesOf(data);
-    for (const n of own) needles.add(n);
     // A vụ việc's title is a cadre's free text and may name the citizen; a phản ánh's is topic – area.
     const title = containsAny(c.title, own) ? RETENTION_PLACEHOLDER : c.title;
     setCase.run(JSON.stringify(redactCaseData(data, now)), title, c.id);
-    for (const e of events.all(c.id) as Array<{ id: number; note: string | null; data: string | null }>) {
-      const note = e.note !== null && containsAny(e.note, own) ? RETENTION_PLACEHOLDER : e.note;
+    // Statuses and their times stay. A note on a later event is someone's free text about the citizen,
+    // whatever it quotes; the first one is the service's own wording of how the case came in.
+    type EventRow = { id: number; note: string | null; data: string | null };
+    for (const [i, e] of (events.all(c.id) as EventRow[]).entries()) {
+      const note = e.note !== null && (i > 0 || containsAny(e.note, own)) ? RETENTION_PLACEHOLDER : e.note;
       const evData = e.data === null ? null : JSON.stringify(scrubJson(JSON.parse(e.data), own));
       if (note !== e.note || evData !== e.data) setEvent.run(note, evData, e.id);
     }
+    for (const a of auditAbout.all(c.code) as Array<{ id: number; data: string }>) {
+      const scrubbed = JSON.stringify(scrubJson(JSON.parse(a.data), own));
+      if (scrubbed !== a.data) setAudit.run(scrubbed, a.id);
+      result.other++;
+    }
+    if (c.sender !== null) senders.add(c.sender);
     result.cases++;
   }
+  // A citizen's chat account (not a cadre's) loses its name and number once none of its cases is kept.
+  const forgetAccount = sql.prepare(
+    `UPDATE channel_accounts
+        SET display_name = CASE WHEN display_name IS NULL THEN NULL ELSE @p END,
+            phone = CASE WHEN phone IS NULL THEN NULL ELSE @p END
+      WHERE id = @id AND person_id IS NULL
+        AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.sender_account_id = @id
+                          AND json_extract(o.data, '$.retention') IS NULL)`,
+  );
+  for (const id of senders) result.other += forgetAccount.run({ id, p: RETENTION_PLACEHOLDER }).changes;
 
   // Sessions closed before the cutoff: the answers in progress are the only content, and no flow resumes them.
   result.sessions = sql
     .prepare(`DELETE FROM sessions WHERE status = 'closed' AND updated_at <= ?`)
     .run(cutoff).changes;
 
-  // Messages delivered (or given up on) before the cutoff: the row stays for ordering and counts, the words go.
+  // Messages delivered (or given up on) before the cutoff: the row stays for ordering and counts, the
+  // words go. One still waiting after all that time will never be worth sending: it is given up.
   const redactedMessage = JSON.stringify({ type: 'message', text: RETENTION_PLACEHOLDER });
   result.outbox = sql
     .prepare(
-      `UPDATE outbox SET payload = ?, last_error = CASE WHEN last_error IS NULL THEN NULL ELSE ? END
-        WHERE payload <> ? AND ((status = 'sent' AND sent_at <= ?)
-          OR (status IN ('failed', 'cancelled') AND created_at <= ?))`,
+      `UPDATE outbox SET payload = @msg,
+              status = CASE WHEN status = 'pending' THEN 'cancelled' ELSE status END,
+              last_error = CASE WHEN last_error IS NULL AND status <> 'pending' THEN NULL ELSE @p END
+        WHERE payload <> @msg AND ((status = 'sent' AND sent_at <= @cutoff)
+          OR (status IN ('failed', 'cancelled', 'pending') AND created_at <= @cutoff))`,
     )
-    .run(redactedMessage, RETENTION_PLACEHOLDER, redactedMessage, cutoff, cutoff).changes;
+    .run({ msg: redactedMessage, p: RETENTION_PLACEHOLDER, cutoff }).changes;
 
   // Raw updates kept for an operator to look at: as old as the cutoff, they have had their look.
   result.other += sql
@@ -167,8 +184,6 @@ export function applyRetention(
     .prepare(`UPDATE inbound_failures SET last_error = ? WHERE last_at <= ? AND last_error <> ?`)
     .run(RETENTION_PLACEHOLDER, cutoff, RETENTION_PLACEHOLDER).changes;
 
-  if (needles.size > 0) result.other += scrubEverywhere(db, [...needles]);
-
   sql
     .prepare(
       `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)
@@ -176,36 +191,4 @@ export function applyRetention(
     )
     .run(RETENTION_LAST_RUN_KEY, JSON.stringify(now), now);
   return result;
-}
-
-/** Replaces the needles in every text column of every table not kept; returns the rows changed. */
-function scrubEverywhere(db: Db, needles: string[]): number {
-  const sql = db.$client;
-  const ordered = [...needles].sort((a, b) => b.length - a.length);
-  const tables = sql
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
-    .all() as Array<{ name: string }>;
-  const params: Record<string, string> = { placeholder: RETENTION_PLACEHOLDER };
-  ordered.forEach((n, i) => (params[`n${i}`] = n));
-  let changed = 0;
-  for (const { name } of tables) {
-    if (KEEP_TABLES.has(name)) continue;
-    const cols = sql.prepare(`SELECT name, type FROM pragma_table_info(?)`).all(name) as Array<{
-      name: string;
-      type: string;
-    }>;
-    // Cadres' own chat accounts keep their phone: it is how they were linked.
-    const scope = name === 'channel_accounts' ? ' AND person_id IS NULL' : '';
-    for (const col of cols) {
-      if (!/TEXT|^$/i.test(col.type)) continue;
-      const c = `"${col.name.replace(/"/g, '""')}"`;
-      let expr = c;
-      for (let i = 0; i < ordered.length; i++) expr = `replace(${expr}, @n${i}, @placeholder)`;
-      const where = ordered.map((_, i) => `instr(${c}, @n${i}) > 0`).join(' OR ');
-      changed += sql
-        .prepare(`UPDATE "${name.replace(/"/g, '""')}" SET ${c} = ${expr} WHERE (${where})${scope}`)
-        .run(params).changes;
-    }
-  }
-  return changed;
 }

@@ -536,11 +536,14 @@ export class Store {
     return this.s.openCasesOfUnit!.all(unitId) as Array<{ id: number; code: string; title: string }>;
   }
 
-  /** Next number of a yearly sequence, e.g. PA-2026-0001; atomic inside the caller's transaction. */
-  nextCounter(key: string): number {
+  /**
+   * Next number of a yearly sequence, e.g. PA-2026-0001; atomic inside the caller's transaction.
+   * `after`: a number already used outside this counter, which the next one must exceed.
+   */
+  nextCounter(key: string, after = 0): number {
     const r = this.q(
-      'INSERT INTO counters (key, value) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET value = value + 1 RETURNING value',
-    ).get(key) as { value: number };
+      'INSERT INTO counters (key, value) VALUES (?, ? + 1) ON CONFLICT(key) DO UPDATE SET value = max(value, ?) + 1 RETURNING value',
+    ).get(key, after, after) as { value: number };
     return r.value;
   }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
+import { runCliJoined } from '../helpers/cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -16,16 +16,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    env: { DATABASE_PATH: join(dir, 'db.sqlite'), LOG_LEVEL: 'silent' },
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (...args: string[]) => runCliJoined(join(dir, 'db.sqlite'), args);
 
 describe('namtinhhinh help', () => {
   it.each([

@@ -2,15 +2,14 @@
  * `namtinhhinh settings doc-header`: what the formal document prints for a scope, where each
  * field came from, setting it, and the documented file it is exported to and imported from.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import { loadDemoRoster } from '../../src/demo.js';
 import { openDb } from '../../src/store/db.js';
 import { DocSettingsStore } from '../../src/store/docSettings.js';
+import { docxText, runCli, weeklyDigestArgs } from '../helpers/cli.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness | undefined;
@@ -40,16 +39,11 @@ async function post2025(): Promise<Harness> {
   return h;
 }
 
-async function cli(dbPath: string, args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    env: { DATABASE_PATH: dbPath, LOG_LEVEL: 'silent' },
-  });
-  return { code, out, err };
-}
+/** `namtinhhinh settings doc-header ARGS…` on the database at `dbPath`. */
+const docHeader = (dbPath: string, ...args: string[]) => runCli(dbPath, ['settings', 'doc-header', ...args]);
+
+/** `--set KEY=VALUE` for each field given. */
+const sets = (...fields: string[]) => fields.flatMap((f) => ['--set', f]);
 
 interface Fields {
   scope: string;
@@ -57,17 +51,12 @@ interface Fields {
   unset: string[];
 }
 
-function docText(file: string): string {
-  const xml = execFileSync('unzip', ['-p', file, 'word/document.xml'], { encoding: 'utf8' });
-  return xml.replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, '');
-}
-
 const SCOPE = 'Tỉnh Bắc Ninh > Phường Trạm Lộ';
 
 describe('settings doc-header', () => {
   it('shows what comes from the roster and what is unset, then prints what the operator set', async () => {
     const { dbPath, dir } = await post2025();
-    const before = await cli(dbPath, ['settings', 'doc-header', '--scope', 'Phường Trạm Lộ', '--json']);
+    const before = await docHeader(dbPath, '--scope', 'Phường Trạm Lộ', '--json');
     expect(before.code).toBe(0);
     const shown = JSON.parse(before.out.join('\n')) as Fields;
     expect(shown.scope).toBe(SCOPE);
@@ -78,37 +67,25 @@ describe('settings doc-header', () => {
     expect(shown.unset).toEqual(['planReference', 'recipients', 'signerTitle', 'signerName']);
 
     // Typed on a keyboard that sends decomposed text; stored and printed in NFC.
-    const set = await cli(dbPath, [
-      'settings',
-      'doc-header',
+    const set = await docHeader(
+      dbPath,
       '--scope',
       'tram lo',
-      '--set',
-      'recipients=Ban Thường vụ Đảng ủy phường (b/c); Hội CCB tỉnh (b/c)'.normalize('NFD'),
-      '--set',
-      'signerTitle=Chủ tịch',
-      '--set',
-      'signerName=Ngô Văn Hải',
-    ]);
+      ...sets(
+        'recipients=Ban Thường vụ Đảng ủy phường (b/c); Hội CCB tỉnh (b/c)'.normalize('NFD'),
+        'signerTitle=Chủ tịch',
+        'signerName=Ngô Văn Hải',
+      ),
+    );
     expect(set.code).toBe(0);
     expect(set.out.join('\n')).toContain(
       'recipients (nơi nhận): Ban Thường vụ Đảng ủy phường (b/c); Hội CCB tỉnh (b/c) [đã đặt]',
     );
 
     const out = join(dir, 'tram-lo.docx');
-    const doc = await cli(dbPath, [
-      'digest',
-      '--kind',
-      'weekly',
-      '--at',
-      '2026-12-03T15:00:00+07:00',
-      '--format',
-      'docx',
-      '--out',
-      out,
-    ]);
+    const doc = await runCli(dbPath, weeklyDigestArgs('2026-12-03T15:00:00+07:00', 'docx', '--out', out));
     expect(doc.code).toBe(0);
-    const text = docText(out);
+    const text = docxText(out);
     expect(text).toContain('- Ban Thường vụ Đảng ủy phường (b/c),');
     expect(text).toContain('- Hội CCB tỉnh (b/c),');
     expect(text).toContain('CHỦ TỊCH');
@@ -119,15 +96,7 @@ describe('settings doc-header', () => {
     expect(doc.err[0]).toContain('(planReference)');
     expect(doc.err[0]).not.toContain('(recipients)');
 
-    const unset = await cli(dbPath, [
-      'settings',
-      'doc-header',
-      '--scope',
-      SCOPE,
-      '--set',
-      'signerName=',
-      '--json',
-    ]);
+    const unset = await docHeader(dbPath, '--scope', SCOPE, ...sets('signerName='), '--json');
     expect((JSON.parse(unset.out.join('\n')) as Fields).fields.signerName).toEqual({
       value: null,
       source: 'unset',
@@ -136,54 +105,29 @@ describe('settings doc-header', () => {
 
   it('refuses an unknown key or scope with one Vietnamese line', async () => {
     const { dbPath } = await post2025();
-    const key = await cli(dbPath, ['settings', 'doc-header', '--set', 'chuKy=abc']);
+    const key = await docHeader(dbPath, ...sets('chuKy=abc'));
     expect(key.code).not.toBe(0);
     expect(key.err).toEqual([expect.stringContaining('Khóa "chuKy" không có; các khóa: issuingBody')]);
-    const scope = await cli(dbPath, [
-      'settings',
-      'doc-header',
-      '--scope',
-      'Huyện Không Có',
-      '--set',
-      'place=X',
-    ]);
+    const scope = await docHeader(dbPath, '--scope', 'Huyện Không Có', ...sets('place=X'));
     expect(scope.code).not.toBe(0);
     expect(scope.err).toEqual([expect.stringContaining('Không tìm thấy địa bàn "Huyện Không Có"')]);
   });
 
   it('exports to the documented file and imports it back; a bad file changes nothing', async () => {
     const { dbPath, dir } = await post2025();
-    await cli(dbPath, [
-      'settings',
-      'doc-header',
-      '--scope',
-      SCOPE,
-      '--set',
-      'signerTitle=CHỦ TỊCH',
-      '--set',
-      'recipients=Hội CCB tỉnh',
-    ]);
+    await docHeader(dbPath, '--scope', SCOPE, ...sets('signerTitle=CHỦ TỊCH', 'recipients=Hội CCB tỉnh'));
     const file = join(dir, 'doc-header.json');
-    const exported = await cli(dbPath, ['settings', 'doc-header', '--export', file]);
+    const exported = await docHeader(dbPath, '--export', file);
     expect(exported.code).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
       scopes: { [SCOPE]: { signerTitle: 'CHỦ TỊCH', recipients: ['Hội CCB tỉnh'] } },
     });
-    const again = await cli(dbPath, ['settings', 'doc-header', '--export', file]);
+    const again = await docHeader(dbPath, '--export', file);
     expect(again.code).not.toBe(0);
     expect(again.err[0]).toContain('--force');
 
-    await cli(dbPath, [
-      'settings',
-      'doc-header',
-      '--scope',
-      SCOPE,
-      '--set',
-      'signerTitle=',
-      '--set',
-      'recipients=',
-    ]);
+    await docHeader(dbPath, '--scope', SCOPE, ...sets('signerTitle=', 'recipients='));
     const bad = join(dir, 'bad.json');
     writeFileSync(
       bad,
@@ -191,12 +135,12 @@ describe('settings doc-header', () => {
         scopes: { [SCOPE]: { signerTitle: 'X' }, 'Tỉnh Bắc Ninh > Thị xã Thuận Thành': { place: 'Y' } },
       }),
     );
-    const refused = await cli(dbPath, ['settings', 'doc-header', '--import', bad]);
+    const refused = await docHeader(dbPath, '--import', bad);
     expect(refused.code).toBe(1);
     expect(refused.err.join('\n')).toContain('Tỉnh Bắc Ninh > Thị xã Thuận Thành');
     expect(new DocSettingsStore(h!.db).get(SCOPE)).toEqual({});
 
-    const imported = await cli(dbPath, ['settings', 'doc-header', '--import', file]);
+    const imported = await docHeader(dbPath, '--import', file);
     expect(imported.code).toBe(0);
     expect(new DocSettingsStore(h!.db).get(SCOPE)).toEqual({
       recipients: ['Hội CCB tỉnh'],
@@ -222,7 +166,7 @@ describe('settings doc-header', () => {
       db.$client.close();
     }
     const example = new URL('../../config/doc-header.example.json', import.meta.url).pathname;
-    const r = await cli(join(dir, 'demo.db'), ['settings', 'doc-header', '--import', example]);
+    const r = await docHeader(join(dir, 'demo.db'), '--import', example);
     expect(r.err).toEqual([]);
     expect(r.code).toBe(0);
   });

@@ -3,21 +3,21 @@
  * leader's /tinhhinh in chat, the text digest at the deadline and the DOCX — shows the same count,
  * in the same words, and a cadre owing two areas is listed once, with both areas.
  */
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { docxText } from '../helpers/cli.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { linked, rowsTo, textsTo, tickAt, weeklyReport } from '../scheduler/helpers.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
 
-function docxText(base64: string): string {
+/** The text of a DOCX sent as a document, written to the harness folder to be read. */
+function sentDocxText(base64: string): string {
   const file = join(h.dir, 'bao-cao.docx');
   writeFileSync(file, Buffer.from(base64, 'base64'));
-  const xml = execFileSync('unzip', ['-p', file, 'word/document.xml'], { encoding: 'utf8' });
-  return xml.replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, '');
+  return docxText(file);
 }
 
 describe('who reported, in chat, in the text digest and in the DOCX', () => {
@@ -55,7 +55,7 @@ describe('who reported, in chat, in the text digest and in the DOCX', () => {
     const doc = rowsTo(h, 'person:TN01')
       .flatMap((r) => (r.payload.type === 'document' ? [r.payload] : []))
       .find((d) => d.fileName.includes('Thuận Thành'))!;
-    const text = docxText(doc.base64);
+    const text = sentDocxText(doc.base64);
     expect(text).toContain(`(${PHRASE})`);
     expect(text).toContain(`${PHRASE}; chưa báo cáo: 3 lượt của 2 đồng chí.`);
     // No other count of reports or areas competes with it.

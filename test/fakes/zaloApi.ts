@@ -130,6 +130,21 @@ export class FakeZaloApi {
     return token;
   }
 
+  /**
+   * The ZALO_* variables of an app run against this fake: its app, a fresh refresh token, the OA
+   * key given, and the OA API at `apiBase` (this fake's own unless a proxy stands in front of it).
+   */
+  serviceEnv(oaSecretKey: string, apiBase = this.apiBase): Record<string, string> {
+    return {
+      ZALO_APP_ID: this.appId,
+      ZALO_APP_SECRET: this.appSecret,
+      ZALO_OA_SECRET_KEY: oaSecretKey,
+      ZALO_REFRESH_TOKEN: this.issueRefreshToken(),
+      ZALO_API_BASE: apiBase,
+      ZALO_OAUTH_BASE: this.oauthBase,
+    };
+  }
+
   /** A valid pair, shaped like ZaloTokens, to seed a token store without a refresh call. */
   issueTokens(expiresInMs = this.ttlS * 1000): {
     accessToken: string;

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { resume, start } from '../../src/flows/engine.js';
+import { isTypedNo } from '../../src/domain/text.js';
 import { urgentReport } from '../../src/flows/defs/urgentReport.js';
 import { weeklyReport } from '../../src/flows/defs/weeklyReport.js';
 import type { FlowContext, FlowDef, FlowSession } from '../../src/flows/types.js';
@@ -33,6 +34,15 @@ describe('a typed "no" in everyday shorthand', () => {
     const s = weekAnswering(no);
     expect(s.cursor).toBe('@review');
     expect(s.answers).toMatchObject({ W5: 'khong', W6: 'khong', W8: 'khong', W9: 'khong' });
+  });
+
+  it('skips an optional free-text question (W4 on a calm week) rather than storing "ko" as the opinion', () => {
+    // W1 🟢, W2 Phấn khởi, W3 "Giá cả…": W4 may be left empty, and "ko" leaves it empty.
+    const calm = typed(weeklyReport, weeklyCtx, ['1', '1', '1', 'ko']);
+    expect(calm.answers).not.toHaveProperty('W4');
+    expect(calm.cursor).not.toBe('W4');
+    // Where W4 is required (a week "cần theo dõi"), what the cadre typed is their answer.
+    expect(typed(weeklyReport, weeklyCtx, ['2', '2', '1', 'ko']).answers.W4).toBe('ko');
   });
 
   it('keeps a proposal that merely starts with "k" as the cadre wrote it', () => {
@@ -88,5 +98,15 @@ describe('a typed "no" in everyday shorthand', () => {
     };
     expect(typed(def, { vars: {}, lists: {}, flags: {} }, ['0']).answers.N).toBe(0);
     expect(typed(def, { vars: {}, lists: {}, flags: {} }, ['ko']).answers.N).toBe('khong');
+  });
+});
+
+describe('what is not a typed "no"', () => {
+  it.each(['Hồng', 'hồng ạ', 'hỏng', 'Hỏng rồi'])('"%s" (a name, "broken") keeps its meaning', (text) => {
+    expect(isTypedNo(text)).toBe(false);
+  });
+
+  it.each(['hông', 'hong', 'Hông ạ'])('"%s", the southern "không", is a no', (text) => {
+    expect(isTypedNo(text)).toBe(true);
   });
 });

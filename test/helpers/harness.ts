@@ -39,7 +39,12 @@ export async function createHarness(
     const r = await importRosterFile(db, opts.roster ?? DEMO_ROSTER, clock.now);
     if (!r.ok) throw new Error(`roster: ${JSON.stringify(r.errors)}`);
   }
-  const config: Config = loadConfig({ DATABASE_PATH: dbPath, LOG_LEVEL: 'silent', ...opts.env });
+  const config: Config = loadConfig({
+    DATABASE_PATH: dbPath,
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    ...opts.env,
+  });
   const app = await buildApp({ config, db, clock: () => clock.now, logger: createLogger('silent') });
   const chats = new Map<string, TestChat>();
   const h: Harness = {

@@ -183,6 +183,21 @@ describe('the local chat behind ADMIN_TOKEN', () => {
     expect(auditRows('local_chat.sign_in_failed')).toHaveLength(10);
   });
 
+  it('behind a reverse proxy (TRUST_PROXY) one guesser is locked out, not every visitor', async () => {
+    h = await createHarness({ env: { ...PUBLIC, TRUST_PROXY: '1' } });
+    const base = await h.app.http.listen({ port: 0, host: '127.0.0.1' });
+    const from = (ip: string, token: string) =>
+      raw(base, 'POST', '/local/api/session', {
+        headers: { ...json, 'x-forwarded-for': ip },
+        body: JSON.stringify({ token }),
+      });
+    for (let i = 0; i < 10; i++) await from('203.0.113.7', `guess-${i}`);
+    expect((await from('203.0.113.7', TOKEN)).status).toBe(429);
+    expect((await from('198.51.100.20', TOKEN)).status).toBe(200);
+    // A token pasted with a trailing newline signs in, on the form as with a Bearer header.
+    expect((await from('198.51.100.21', `${TOKEN}\n`)).status).toBe(200);
+  });
+
   it('without PUBLIC_URL and without ADMIN_TOKEN the try-out chat stays open', async () => {
     h = await createHarness();
     const base = await h.app.http.listen({ port: 0, host: '127.0.0.1' });

@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeTelegramApi } from '../fakes/telegramApi.js';
 import { prng } from '../../bench/lib/fixtures.js';
-import { ROOT, ServiceProcess, WEBHOOK_SECRET, freePort, sleep } from './lib/service.js';
+import { ROOT, ServiceProcess, freePort, sleep, telegramServiceEnv } from './lib/service.js';
 import { announce, FULL, SEED, SIZES } from './lib/sizes.js';
 import {
   ChatWatcher,
@@ -70,16 +70,7 @@ describe('backup under load', () => {
     const cadres = await prepareLinkedCadres(dbPath, SIZES.backupCadres);
     addHistory(dbPath, FULL ? 60_000 : 20_000);
     const port = await freePort();
-    service = new ServiceProcess(port, {
-      DATABASE_PATH: dbPath,
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      SCHEDULER: '0',
-      LOCAL_CHAT: '0',
-      DEMO: '0',
-    });
+    service = new ServiceProcess(port, telegramServiceEnv(port, dbPath, fake));
     await service.start();
     const watcher = new ChatWatcher(fake);
     const plans = cadres.map(() => planFor(rand));

@@ -18,7 +18,14 @@ import {
 } from '../fakes/telegramClient.js';
 import { signedZaloRequest, zaloTextEvent, zaloFollowEvent, type ZaloSigning } from '../fakes/zaloClient.js';
 import { pick, prng } from '../../bench/lib/fixtures.js';
-import { ServiceProcess, WEBHOOK_SECRET, freePort, sleep } from './lib/service.js';
+import {
+  ServiceProcess,
+  WEBHOOK_SECRET,
+  freePort,
+  sleep,
+  telegramServiceEnv,
+  zaloServiceEnv,
+} from './lib/service.js';
 import { announce, SEED, SIZES } from './lib/sizes.js';
 import { prepareLinkedCadres, type Cadre } from './lib/weekly.js';
 
@@ -245,20 +252,8 @@ describe('bad input on both webhooks', () => {
     const cadres = await prepareLinkedCadres(dbPath, 20);
     const port = await freePort();
     service = new ServiceProcess(port, {
-      DATABASE_PATH: dbPath,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      ZALO_APP_ID: zalo.appId,
-      ZALO_APP_SECRET: zalo.appSecret,
-      ZALO_OA_SECRET_KEY: OA_SECRET_KEY,
-      ZALO_REFRESH_TOKEN: zalo.issueRefreshToken(),
-      ZALO_API_BASE: zalo.apiBase,
-      ZALO_OAUTH_BASE: zalo.oauthBase,
-      SCHEDULER: '0',
-      LOCAL_CHAT: '0',
-      DEMO: '0',
+      ...telegramServiceEnv(port, dbPath, telegram),
+      ...zaloServiceEnv(port, dbPath, zalo.serviceEnv(OA_SECRET_KEY)),
     });
     await service.start();
 

@@ -15,7 +15,7 @@ import { FakeTelegramApi } from '../fakes/telegramApi.js';
 import { escapeHtml } from '../../src/bot/telegram/render.js';
 import type { OutboundMessage } from '../../src/bot/channel.js';
 import { prng } from '../../bench/lib/fixtures.js';
-import { ROOT, ServiceProcess, WEBHOOK_SECRET, freePort, sleep } from './lib/service.js';
+import { ROOT, ServiceProcess, freePort, sleep, telegramServiceEnv } from './lib/service.js';
 import { announce, SEED, SIZES } from './lib/sizes.js';
 import {
   ChatWatcher,
@@ -56,16 +56,7 @@ describe('crash: SIGKILL at random moments while cadres report', () => {
     const dbPath = join(dir, 'service.db');
     const cadres = await prepareLinkedCadres(dbPath, SIZES.crashCadres);
     const port = await freePort();
-    service = new ServiceProcess(port, {
-      DATABASE_PATH: dbPath,
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      SCHEDULER: '0',
-      LOCAL_CHAT: '0',
-      DEMO: '0',
-    });
+    service = new ServiceProcess(port, telegramServiceEnv(port, dbPath, fake));
     await service.start();
 
     const watcher = new ChatWatcher(fake);

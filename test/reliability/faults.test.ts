@@ -20,6 +20,7 @@ import {
   freePort,
   outboxSettled,
   sleep,
+  telegramServiceEnv,
 } from './lib/service.js';
 import { announce, FULL, SEED, SIZES } from './lib/sizes.js';
 import {
@@ -75,16 +76,10 @@ describe('faults of the platform', () => {
     const doomed = cadres.slice(0, PERMANENT.length);
     doomed.forEach((c, i) => proxy.always.set(String(c.user.id), PERMANENT[i]!));
     const port = await freePort();
-    service = new ServiceProcess(port, {
-      DATABASE_PATH: dbPath,
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: proxy.url,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      SCHEDULER: '0',
-      LOCAL_CHAT: '0',
-      DEMO: '0',
-    });
+    service = new ServiceProcess(
+      port,
+      telegramServiceEnv(port, dbPath, { token: fake.token, apiRoot: proxy.url }),
+    );
     await service.start();
     const webhookUrl = `${service.url}/webhooks/telegram`;
     const watcher = new ChatWatcher(fake);

@@ -18,7 +18,14 @@ import { renderZaloText } from '../../src/bot/zalo/render.js';
 import { FakeZaloApi } from '../fakes/zaloApi.js';
 import { prng } from '../../bench/lib/fixtures.js';
 import { FaultyProxy, ZALO_DIALECT, type Fault } from './lib/faultyProxy.js';
-import { ServiceProcess, freePort, outboxSettled, sleep } from './lib/service.js';
+import {
+  ServiceProcess,
+  firstTokenExchange,
+  freePort,
+  outboxSettled,
+  sleep,
+  zaloServiceEnv,
+} from './lib/service.js';
 import { announce, FULL, SEED, SIZES } from './lib/sizes.js';
 import { expectedAnswers, normaliseAnswers, planFor } from './lib/weekly.js';
 import {
@@ -104,25 +111,15 @@ describe('faults of the platform: Zalo OA', () => {
       oaSecretKey: 'oa-secret-reliability',
     };
     const port = await freePort();
-    service = new ServiceProcess(port, {
-      DATABASE_PATH: dbPath,
-      ZALO_APP_ID: fake.appId,
-      ZALO_APP_SECRET: fake.appSecret,
-      ZALO_OA_SECRET_KEY: keys.oaSecretKey,
-      ZALO_REFRESH_TOKEN: fake.issueRefreshToken(),
-      // The OA API through the faulty proxy. OAuth goes straight to the fake: a refresh whose answer
-      // is lost after Zalo rotated the single-use refresh token loses the grant until an admin
-      // re-authorises, which is the token manager's own test (test/bot/zalo), not a transient fault.
-      ZALO_API_BASE: `${proxy.url}/api`,
-      ZALO_OAUTH_BASE: fake.oauthBase,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      SCHEDULER: '0',
-      LOCAL_CHAT: '0',
-      DEMO: '0',
-    });
+    // The OA API through the faulty proxy. OAuth goes straight to the fake: a refresh whose answer
+    // is lost after Zalo rotated the single-use refresh token loses the grant until an admin
+    // re-authorises, which is the token manager's own test (test/bot/zalo), not a transient fault.
+    service = new ServiceProcess(
+      port,
+      zaloServiceEnv(port, dbPath, fake.serviceEnv(keys.oaSecretKey, `${proxy.url}/api`)),
+    );
     await service.start();
-    // The channel exchanges the refresh token as it starts.
-    for (let i = 0; i < 500 && fake.refreshCalls === 0; i++) await sleep(10);
+    await firstTokenExchange(fake);
     expect(fake.refreshCalls, 'first token exchange').toBe(1);
 
     const webhookUrl = `${service.url}/webhooks/zalo`;

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeZaloApi } from '../fakes/zaloApi.js';
 import { newZaloMsgId, signedZaloRequest, zaloTextEvent } from '../fakes/zaloClient.js';
-import { ServiceProcess, freePort, sleep } from './lib/service.js';
+import { ServiceProcess, firstTokenExchange, freePort, sleep, zaloServiceEnv } from './lib/service.js';
 import { announce, SEED } from './lib/sizes.js';
 import { prepareLinkedZaloCadres, type ZaloCadre, type ZaloOaKeys } from './lib/zaloWeekly.js';
 
@@ -35,21 +35,9 @@ beforeAll(async () => {
   cadres = await prepareLinkedZaloCadres(dbPath, 6);
   keys = { appId: fake.appId, oaId: '1032900368214542396', oaSecretKey: 'oa-secret-flood' };
   const port = await freePort();
-  service = new ServiceProcess(port, {
-    DATABASE_PATH: dbPath,
-    ZALO_APP_ID: fake.appId,
-    ZALO_APP_SECRET: fake.appSecret,
-    ZALO_OA_SECRET_KEY: keys.oaSecretKey,
-    ZALO_REFRESH_TOKEN: fake.issueRefreshToken(),
-    ZALO_API_BASE: fake.apiBase,
-    ZALO_OAUTH_BASE: fake.oauthBase,
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    SCHEDULER: '0',
-    LOCAL_CHAT: '0',
-    DEMO: '0',
-  });
+  service = new ServiceProcess(port, zaloServiceEnv(port, dbPath, fake.serviceEnv(keys.oaSecretKey)));
   await service.start();
-  for (let i = 0; i < 500 && fake.refreshCalls === 0; i++) await sleep(10);
+  await firstTokenExchange(fake);
 });
 
 afterAll(async () => {

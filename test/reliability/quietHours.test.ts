@@ -15,7 +15,13 @@ import { openDb } from '../../src/store/db.js';
 import { Store } from '../../src/store/store.js';
 import { FakeTelegramApi } from '../fakes/telegramApi.js';
 import { commandMessage } from '../fakes/telegramClient.js';
-import { ServiceProcess, WEBHOOK_SECRET, deliverUntilAcked, freePort } from './lib/service.js';
+import {
+  ServiceProcess,
+  WEBHOOK_SECRET,
+  deliverUntilAcked,
+  freePort,
+  telegramServiceEnv,
+} from './lib/service.js';
 import { prepareLinkedCadres } from './lib/weekly.js';
 
 const SHIFTED_CLOCK = fileURLToPath(new URL('./lib/shiftedClock.mjs', import.meta.url));
@@ -67,18 +73,13 @@ describe('quiet hours', () => {
     }
 
     const port = await freePort();
-    service = new ServiceProcess(port, {
-      DATABASE_PATH: dbPath,
-      TELEGRAM_BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
-      SCHEDULER: '0',
-      LOCAL_CHAT: '0',
-      DEMO: '0',
-      NTH_CLOCK_AT: oneAm.toISOString(),
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${SHIFTED_CLOCK}`.trim(),
-    });
+    service = new ServiceProcess(
+      port,
+      telegramServiceEnv(port, dbPath, fake, {
+        NTH_CLOCK_AT: oneAm.toISOString(),
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=${SHIFTED_CLOCK}`.trim(),
+      }),
+    );
     await service.start();
 
     const headers = { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET };

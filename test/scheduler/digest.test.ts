@@ -8,33 +8,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli.js';
 import { SchedulerStore } from '../../src/store/schedule.js';
+import { docxText, runCli, weeklyDigestArgs } from '../helpers/cli.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { linked, rowsTo, textsTo, tickAt, weeklyReport } from './helpers.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
 
-async function cli(args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    env: { DATABASE_PATH: h.dbPath, LOG_LEVEL: 'silent' },
-  });
-  return { code, out, err };
-}
+const AT = '2026-12-03T15:00:00+07:00';
 
-function documentXml(file: string): string {
-  return execFileSync('unzip', ['-p', file, 'word/document.xml'], { encoding: 'utf8' });
-}
-
-/** Plain text of the document body: runs joined, tags dropped. */
-function docText(xml: string): string {
-  return xml.replace(/<\/w:p>/g, '\n').replace(/<[^>]+>/g, '');
-}
+/** `namtinhhinh digest --kind weekly --at AT --format FORMAT …` on the harness's database. */
+const weeklyDigest = (format: 'docx' | 'json' | 'text', ...rest: string[]) =>
+  runCli(h.dbPath, weeklyDigestArgs(AT, format, ...rest));
 
 function hasLibreOffice(): boolean {
   for (const bin of ['libreoffice', 'soffice']) {
@@ -130,7 +116,7 @@ describe('the weekly digest at the deadline', () => {
 
     const file = join(h.dir, 'tuan.docx');
     writeFileSync(file, Buffer.from(doc.base64, 'base64'));
-    const text = docText(documentXml(file));
+    const text = docxText(file);
     expect(text).toContain('HỘI CCB TỈNH BẮC NINH');
     expect(text).toContain('HỘI CCB THỊ XÃ THUẬN THÀNH');
     expect(text).toContain(`Số: 0${number}-BC/CCB`);
@@ -156,7 +142,7 @@ describe('the weekly digest at the deadline', () => {
     const tlDoc = docs.find((d) => d.fileName.includes('Trạm Lộ'))!;
     const tlFile = join(h.dir, 'tram-lo.docx');
     writeFileSync(tlFile, Buffer.from(tlDoc.base64, 'base64'));
-    const tlText = docText(documentXml(tlFile));
+    const tlText = docxText(tlFile);
     expect(tlText).toContain('HỘI CCB PHƯỜNG TRẠM LỘ');
     expect(tlText).not.toContain('Thuận Thành');
 
@@ -179,19 +165,7 @@ describe('namtinhhinh digest', () => {
   it('writes the DOCX, prints the model as JSON and the leader text, for the week ended at or before TIME', async () => {
     await knownWeek();
     const out = join(h.dir, 'bao-cao.docx');
-    const docx = await cli([
-      'digest',
-      '--kind',
-      'weekly',
-      '--at',
-      '2026-12-03T15:00:00+07:00',
-      '--format',
-      'docx',
-      '--out',
-      out,
-      '--unit',
-      'Thị xã Thuận Thành',
-    ]);
+    const docx = await weeklyDigest('docx', '--out', out, '--unit', 'Thị xã Thuận Thành');
     expect(docx.code).toBe(0);
     // The document already issued for this area and week keeps its number.
     const issued = new SchedulerStore(h.app.store.db)
@@ -202,21 +176,11 @@ describe('namtinhhinh digest', () => {
           (d.data.model as { root: { name: string } }).root.name === 'Thị xã Thuận Thành',
       )!;
     expect(docx.out[0]).toContain(`Số: 0${issued.number}-BC/CCB`);
-    const text = docText(documentXml(out));
+    const text = docxText(out);
     expect(text).toContain('HỘI CCB THỊ XÃ THUẬN THÀNH');
     expect(text).toContain('tuần từ ngày 26/11 đến ngày 03/12/2026');
 
-    const json = await cli([
-      'digest',
-      '--kind',
-      'weekly',
-      '--at',
-      '2026-12-03T15:00:00+07:00',
-      '--format',
-      'json',
-      '--unit',
-      'Thị xã Thuận Thành',
-    ]);
+    const json = await weeklyDigest('json', '--unit', 'Thị xã Thuận Thành');
     const model = JSON.parse(json.out.join('\n')) as {
       kind: string;
       period: { start: string; end: string };
@@ -234,27 +198,11 @@ describe('namtinhhinh digest', () => {
     expect(model.coverage.missingCadres.map((c) => c.code)).toEqual(['CB03']);
 
     // Without --unit: the whole installation (both leader areas).
-    const all = await cli([
-      'digest',
-      '--kind',
-      'weekly',
-      '--at',
-      '2026-12-03T15:00:00+07:00',
-      '--format',
-      'text',
-    ]);
+    const all = await weeklyDigest('text');
     expect(all.out.join('\n').split('\n')[0]).toBe('📋 TÌNH HÌNH TUẦN 26/11–03/12/2026 – Tỉnh Bắc Ninh');
     expect(all.out.join('\n')).toContain('Đã báo cáo: 2/7 lượt cán bộ – địa bàn (1 vắng có báo)');
 
-    const bad = await cli([
-      'digest',
-      '--kind',
-      'weekly',
-      '--at',
-      '2026-12-03T15:00:00+07:00',
-      '--format',
-      'docx',
-    ]);
+    const bad = await weeklyDigest('docx');
     expect(bad.code).not.toBe(0);
     expect(bad.err[0]).toContain('--out');
     expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK');
@@ -269,8 +217,6 @@ const POST_2025_ROSTER = [
   'CB06,Bùi Văn Tuấn,0912000009,can_bo,Hội CCB,Tỉnh Bắc Ninh > Phường Trạm Lộ > Khu phố Yên Lộ',
 ].join('\n');
 
-const AT = '2026-12-03T15:00:00+07:00';
-
 describe('namtinhhinh digest --format docx on the post-2025 roster', () => {
   it('heads the document with the phường and its province, dots the unset settings and warns once', async () => {
     const rosterDir = mkdtempSync(join(tmpdir(), 'ntt-roster-'));
@@ -282,9 +228,9 @@ describe('namtinhhinh digest --format docx on the post-2025 roster', () => {
       rmSync(rosterDir, { recursive: true, force: true });
     }
     const out = join(h.dir, 'tram-lo.docx');
-    const r = await cli(['digest', '--kind', 'weekly', '--at', AT, '--format', 'docx', '--out', out]);
+    const r = await weeklyDigest('docx', '--out', out);
     expect(r.code).toBe(0);
-    const text = docText(documentXml(out));
+    const text = docxText(out);
     expect(text).not.toContain('Thuận Thành');
     expect(text).not.toContain('Thị ủy');
     expect(text).toContain('HỘI CCB TỈNH BẮC NINH');
@@ -303,33 +249,20 @@ describe('namtinhhinh digest: previews and official numbers', () => {
   it('takes no number for a preview; --official takes the one a single official export would have', async () => {
     h = await createHarness({ now: '2026-12-02T09:00:00+07:00' });
     const docx = (unit: string, file: string, ...extra: string[]) =>
-      cli([
-        'digest',
-        '--kind',
-        'weekly',
-        '--at',
-        AT,
-        '--format',
-        'docx',
-        '--out',
-        join(h.dir, file),
-        '--unit',
-        unit,
-        ...extra,
-      ]);
+      weeklyDigest('docx', '--out', join(h.dir, file), '--unit', unit, ...extra);
 
     const p1 = await docx('Thị xã Thuận Thành', 'xem-truoc-1.docx');
     const p2 = await docx('Phường Trạm Lộ', 'xem-truoc-2.docx');
     expect(p1.code).toBe(0);
     expect(p2.code).toBe(0);
     expect(p1.out[0]).toContain('Số: ……-BC/CCB (bản xem trước)');
-    expect(docText(documentXml(join(h.dir, 'xem-truoc-1.docx')))).toContain('Số: ……-BC/CCB (bản xem trước)');
+    expect(docxText(join(h.dir, 'xem-truoc-1.docx'))).toContain('Số: ……-BC/CCB (bản xem trước)');
     expect(new SchedulerStore(h.app.store.db).digests()).toEqual([]);
 
     const official = await docx('Thị xã Thuận Thành', 'chinh-thuc.docx', '--official');
     expect(official.code).toBe(0);
     expect(official.out[0]).toContain('Số: 01-BC/CCB');
-    expect(docText(documentXml(join(h.dir, 'chinh-thuc.docx')))).toContain('Số: 01-BC/CCB');
+    expect(docxText(join(h.dir, 'chinh-thuc.docx'))).toContain('Số: 01-BC/CCB');
     // Exporting it again, preview or not, keeps the number it was issued with.
     const again = await docx('Thị xã Thuận Thành', 'lai.docx');
     expect(again.out[0]).toContain('Số: 01-BC/CCB');
@@ -341,14 +274,41 @@ describe('namtinhhinh digest: previews and official numbers', () => {
     const numbers = new SchedulerStore(h.app.store.db).digests().map((d) => d.number);
     expect(numbers).toEqual([1, 1, 1]);
   });
+
+  it('an upgraded installation carries on after the numbers its bodies already used this year', async () => {
+    h = await createHarness({ now: '2026-12-02T09:00:00+07:00' });
+    const unit = h.db.$client
+      .prepare(`SELECT id FROM units WHERE path = 'Tỉnh Bắc Ninh > Thị xã Thuận Thành'`)
+      .get() as { id: number } | undefined;
+    expect(unit).toBeDefined();
+    // Issued by an older version, which kept one counter for the whole year.
+    const older = new SchedulerStore(h.app.store.db);
+    older.insertDigest({
+      kind: 'weekly',
+      unitId: unit!.id,
+      periodStart: Date.parse('2026-11-19T14:00:00+07:00'),
+      periodEnd: Date.parse('2026-11-26T14:00:00+07:00'),
+      number: 7,
+      createdAt: Date.parse('2026-11-26T14:00:00+07:00'),
+      data: {},
+    });
+    const r = await weeklyDigest(
+      'docx',
+      '--out',
+      join(h.dir, 'tiep.docx'),
+      '--unit',
+      'Thị xã Thuận Thành',
+      '--official',
+    );
+    expect(r.out[0]).toContain('Số: 08-BC/CCB');
+  });
 });
 
 describe('namtinhhinh digest --out', () => {
   it('refuses to overwrite an existing file without --force, and writes files only their owner can read', async () => {
     h = await createHarness({ now: '2026-12-02T09:00:00+07:00' });
     const out = join(h.dir, 'tong-hop.txt');
-    const text = (...extra: string[]) =>
-      cli(['digest', '--kind', 'weekly', '--at', AT, '--format', 'text', '--out', out, ...extra]);
+    const text = (...extra: string[]) => weeklyDigest('text', '--out', out, ...extra);
 
     const first = await text();
     expect(first.code).toBe(0);
@@ -364,18 +324,7 @@ describe('namtinhhinh digest --out', () => {
 
     const docxOut = join(h.dir, 'van-ban.docx');
     writeFileSync(docxOut, 'cũ');
-    const refusedDocx = await cli([
-      'digest',
-      '--kind',
-      'weekly',
-      '--at',
-      AT,
-      '--format',
-      'docx',
-      '--out',
-      docxOut,
-      '--official',
-    ]);
+    const refusedDocx = await weeklyDigest('docx', '--out', docxOut, '--official');
     expect(refusedDocx.code).not.toBe(0);
     expect(readFileSync(docxOut, 'utf8')).toBe('cũ');
     // Refused before numbering: no official number was used up.

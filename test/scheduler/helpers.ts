@@ -46,6 +46,30 @@ export async function weeklyReport(
   await c.press('Gửi báo cáo');
 }
 
+export const URGENT_DESCRIPTION = 'Khoảng 20 người tụ tập phản đối việc thu phí chợ';
+
+/**
+ * Báo cáo đột xuất B1–B12 by buttons: a gathering going on at Khu phố Đông Côi, 10–30 people,
+ * described as `URGENT_DESCRIPTION`, sent at once. Returns the replies to /dotxuat and to GỬI NGAY.
+ */
+export async function urgentReport(c: TestChat): Promise<{ first: string[]; receipt: string[] }> {
+  const first = await c.send('/dotxuat');
+  await c.press('Tụ tập đông người');
+  await c.press('Đang diễn ra');
+  await c.press('Khu phố Đông Côi');
+  await c.send('Trước nhà văn hóa khu phố');
+  await c.press('10–30');
+  await c.press('Không');
+  await c.press('Đang diễn ra, chưa căng thẳng');
+  await c.press('Chưa biết');
+  await c.send(URGENT_DESCRIPTION);
+  await c.press('Không');
+  await c.press('Người dân, hội viên báo');
+  await c.press('Chưa xác minh');
+  await c.press('Không');
+  return { first, receipt: await c.press('GỬI NGAY') };
+}
+
 /** Every message row sent to a chat (local channel), as payloads. */
 export function rowsTo(h: Harness, chatId: string): Array<{ payload: OutboundMessage; createdAt: number }> {
   return h.app.store

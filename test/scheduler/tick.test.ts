@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { main } from '../../src/cli.js';
 import { loadConfig } from '../../src/config.js';
 import { isWithinQuietHours } from '../../src/domain/calendar.js';
 import { createLogger } from '../../src/logger.js';
@@ -16,6 +15,7 @@ import { lateNote } from '../../src/scheduler/late.js';
 import { tick } from '../../src/scheduler/tick.js';
 import { openDb } from '../../src/store/db.js';
 import { SchedulerStore } from '../../src/store/schedule.js';
+import { runCli, weeklyDigestArgs } from '../helpers/cli.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { at, linked, remindersTo, rowsTo, scheduleFile, textsTo, tickAt, weeklyReport } from './helpers.js';
 
@@ -26,16 +26,7 @@ const runs = (hh: Harness) => new SchedulerStore(hh.app.store.db).runs();
 const outcome = (hh: Harness, ruleId: string, iso: string) =>
   runs(hh).find((r) => r.ruleId === ruleId && r.occurrenceAt === Date.parse(iso))?.outcome;
 
-async function cli(hh: Harness, args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    env: { DATABASE_PATH: hh.dbPath, LOG_LEVEL: 'silent' },
-  });
-  return { code, out, err };
-}
+const cli = (hh: Harness, args: string[]) => runCli(hh.dbPath, args);
 
 describe('reminders', () => {
   it('reach only those who have not reported, in order, naming each area still owed', async () => {
@@ -382,17 +373,7 @@ describe('the weekly boundary', () => {
       submittedAt: '2026-12-03T14:00:00+07:00',
     });
 
-    const json = await cli(h, [
-      'digest',
-      '--kind',
-      'weekly',
-      '--at',
-      '2026-12-03T14:00:00+07:00',
-      '--format',
-      'json',
-      '--unit',
-      'Phường Hồ',
-    ]);
+    const json = await cli(h, weeklyDigestArgs('2026-12-03T14:00:00+07:00', 'json', '--unit', 'Phường Hồ'));
     const d = JSON.parse(json.out.join('\n')) as {
       coverage: { reported: number; expected: number };
       rows: Array<{ cadreCode: string; areaName: string; status: string }>;

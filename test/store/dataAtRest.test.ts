@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { main } from '../../src/cli.js';
 import { openDb } from '../../src/store/db.js';
+import { runCliJoined } from '../helpers/cli.js';
 
 const mode = (p: string) => statSync(p).mode & 0o777;
 
@@ -36,16 +36,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(args: string[], dbPath: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, {
-    out: (s) => out.push(s),
-    err: (s) => err.push(s),
-    env: { DATABASE_PATH: dbPath, LOG_LEVEL: 'silent' },
-  });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = (args: string[], dbPath: string) => runCliJoined(dbPath, args);
 
 describe('the database files', () => {
   it('are created 0600 (with -wal and -shm) in a folder created 0700', () => {

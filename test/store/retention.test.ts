@@ -121,6 +121,33 @@ describe('retention of citizens’ data', () => {
     expect(h.app.store.personByCode('CB01')?.fullName).toBeTruthy();
   });
 
+  it("touches nothing but the closed case: not a homonym's open case, not the document settings", async () => {
+    h = await createHarness({ now: MONDAY });
+    // Vietnamese full names repeat: another citizen's open case and the signer share the name.
+    h.app.store.setKv('doc.header:test', { signerName: NAME }, h.clock.now);
+    const { code, closedAt } = await fileAndClose();
+    const open = await fileFeedback(h.chat('zalo:citizen-hanh-2'), {
+      content: `Tôi là ${NAME} ở ngõ 7: ${CONTENT}`,
+      contact: `${NAME} 0977111222`,
+    });
+    h.clock.now = closedAt + 91 * DAY;
+    await tick(h.app.ctx, new Date(h.clock.now));
+    expect(JSON.parse(caseRow(h, code).data).content).toBe(PLACEHOLDER);
+    expect(JSON.parse(caseRow(h, open).data)).toMatchObject({
+      content: `Tôi là ${NAME} ở ngõ 7: ${CONTENT}`,
+      contact: { name: NAME, phone: '+84977111222' },
+    });
+    expect(h.app.store.getKv('doc.header:test')).toEqual({ signerName: NAME });
+  });
+
+  it('never runs ahead of the real clock: a `tick --at` far in the future erases nothing yet', async () => {
+    h = await createHarness({ now: MONDAY });
+    const { code } = await fileAndClose();
+    // The scheduler is asked about a time 100 days on, while the clock still reads today.
+    await tick(h.app.ctx, new Date(h.clock.now + 100 * DAY));
+    expect(JSON.parse(caseRow(h, code).data).contact).toEqual({ name: NAME, phone: '+84966777888' });
+  });
+
   it('follows RETENTION_DAYS', async () => {
     h = await createHarness({ now: MONDAY, env: { RETENTION_DAYS: '30' } });
     const { code, closedAt } = await fileAndClose();

@@ -18,7 +18,7 @@ import { givenName } from '../../domain/text.js';
 import { renderDigestText } from '../../digest/text.js';
 import { reportingOf, type Digest } from '../../digest/model.js';
 import { cadreWithAreas, reportingPhrase } from '../../digest/reporting.js';
-import { formatDocNumber } from '../../digest/template.js';
+import { docNumberLine } from '../../digest/template.js';
 import { docTemplate, type SchedulerDeps } from '../../scheduler/deps.js';
 import {
   DOCX_MIME,
@@ -181,7 +181,7 @@ export function digestFeature(deps: SchedulerDeps): Feature {
         ),
         mimeType: DOCX_MIME,
         base64: docx,
-        caption: `${formatDocNumber(docTemplate(turn.store, row.unitId), row.number ?? 0)} – ${digest.root.name}`,
+        caption: `${docNumberLine(docTemplate(turn.store, row.unitId), row.number)} – ${digest.root.name}`,
       });
     } else {
       turn.reply({

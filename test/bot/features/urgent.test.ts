@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SchedulerStore } from '../../../src/store/schedule.js';
 import { DEMO_ROSTER, createHarness, type Harness, type TestChat } from '../../helpers/harness.js';
-import { linked, textsTo, tickAt, weeklyReport } from '../../scheduler/helpers.js';
+import { linked, textsTo, tickAt, urgentReport, weeklyReport } from '../../scheduler/helpers.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -26,23 +26,10 @@ function rosterWithProvinceLeader(): string {
 }
 
 async function reportUrgent(c: TestChat): Promise<string[]> {
-  const first = await c.send('/dotxuat');
+  const { first, receipt } = await urgentReport(c);
   expect(first.join('\n')).toContain('Việc gì đang xảy ra?');
   expect(first.join('\n')).toContain('gọi ngay 113 (Công an) hoặc 114');
-  await c.press('Tụ tập đông người');
-  await c.press('Đang diễn ra');
-  await c.press('Khu phố Đông Côi');
-  await c.send('Trước nhà văn hóa khu phố');
-  await c.press('10–30');
-  await c.press('Không');
-  await c.press('Đang diễn ra, chưa căng thẳng');
-  await c.press('Chưa biết');
-  await c.send('Khoảng 20 người tụ tập phản đối việc thu phí chợ');
-  await c.press('Không');
-  await c.press('Người dân, hội viên báo');
-  await c.press('Chưa xác minh');
-  await c.press('Không');
-  return c.press('GỬI NGAY');
+  return receipt;
 }
 
 const alerts = (hh: Harness) => new SchedulerStore(hh.app.store.db);

@@ -3,38 +3,24 @@
  * up by its code — show the cadre's description and how many people are involved.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness, type TestChat } from '../../helpers/harness.js';
-import { linked, textsTo, tickAt } from '../../scheduler/helpers.js';
+import { createHarness, type Harness } from '../../helpers/harness.js';
+import {
+  URGENT_DESCRIPTION as DESCRIPTION,
+  linked,
+  textsTo,
+  tickAt,
+  urgentReport,
+} from '../../scheduler/helpers.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
-
-const DESCRIPTION = 'Khoảng 20 người tụ tập phản đối việc thu phí chợ';
-
-async function reportUrgent(c: TestChat): Promise<void> {
-  await c.send('/dotxuat');
-  await c.press('Tụ tập đông người');
-  await c.press('Đang diễn ra');
-  await c.press('Khu phố Đông Côi');
-  await c.send('Trước nhà văn hóa khu phố');
-  await c.press('10–30');
-  await c.press('Không');
-  await c.press('Đang diễn ra, chưa căng thẳng');
-  await c.press('Chưa biết');
-  await c.send(DESCRIPTION);
-  await c.press('Không');
-  await c.press('Người dân, hội viên báo');
-  await c.press('Chưa xác minh');
-  await c.press('Không');
-  await c.press('GỬI NGAY');
-}
 
 describe("the leader's view of an urgent report", () => {
   it('gives its description and the number of people, in the digest and on the case', async () => {
     h = await createHarness({ now: '2026-12-02T09:00:00+07:00' });
     const binh = await linked(h, 'TN01');
     const hoa = await linked(h, 'TV01');
-    await reportUrgent(await linked(h, 'CB01'));
+    await urgentReport(await linked(h, 'CB01'));
 
     binh.read();
     await binh.send('/vuviec');

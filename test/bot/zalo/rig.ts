@@ -28,27 +28,26 @@ export interface ZaloRig {
   close(): Promise<void>;
 }
 
+/**
+ * A fake Zalo posting signed events to the app listening at `base`. Zalo stamps events with its
+ * own clock; here that is the app's test clock (replay window).
+ */
+export function webhookClient(base: string, fake: FakeZaloApi, clock: { now: number }): FakeZaloClient {
+  return new FakeZaloClient(
+    `${base}/webhooks/zalo`,
+    { appId: fake.appId, oaId: OA_ID, oaSecretKey: OA_SECRET_KEY },
+    () => clock.now,
+  );
+}
+
 export async function createZaloRig(opts: { now?: string; fake?: FakeZaloApi } = {}): Promise<ZaloRig> {
   const fake = opts.fake ?? (await FakeZaloApi.start());
-  const env: Record<string, string> = {
-    ZALO_APP_ID: fake.appId,
-    ZALO_APP_SECRET: fake.appSecret,
-    ZALO_OA_SECRET_KEY: OA_SECRET_KEY,
-    ZALO_REFRESH_TOKEN: fake.issueRefreshToken(),
-    ZALO_API_BASE: fake.apiBase,
-    ZALO_OAUTH_BASE: fake.oauthBase,
-    SCHEDULER: '0',
-  };
+  // The rig's cadres also use the local chat, which Zalo keys alone would turn off.
+  const env: Record<string, string> = { ...fake.serviceEnv(OA_SECRET_KEY), SCHEDULER: '0', LOCAL_CHAT: '1' };
   const boot = async (h: Harness) => {
     const base = await h.app.http.listen({ port: 0, host: '127.0.0.1' });
     await h.app.start();
-    // Zalo stamps events with its own clock; here that is the app's test clock (replay window).
-    const zalo = new FakeZaloClient(
-      `${base}/webhooks/zalo`,
-      { appId: fake.appId, oaId: OA_ID, oaSecretKey: OA_SECRET_KEY },
-      () => h.clock.now,
-    );
-    return { h, base, zalo };
+    return { h, base, zalo: webhookClient(base, fake, h.clock) };
   };
   const rig: ZaloRig = {
     ...(await boot(await createHarness({ now: opts.now ?? TUESDAY, env }))),

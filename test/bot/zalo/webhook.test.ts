@@ -23,7 +23,7 @@ import { buildApp, type App } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
 import { openDb } from '../../../src/store/db.js';
-import { createZaloRig, CS, OA_ID, OA_SECRET_KEY, TUESDAY, type ZaloRig } from './rig.js';
+import { createZaloRig, CS, OA_SECRET_KEY, TUESDAY, webhookClient, type ZaloRig } from './rig.js';
 
 let rig: ZaloRig | undefined;
 let plain: Harness | undefined;
@@ -291,26 +291,16 @@ async function startLogged(): Promise<LoggedApp> {
     LOG_LEVEL: 'info',
     LOCAL_CHAT: '0',
     SCHEDULER: '0',
-    ZALO_APP_ID: fake.appId,
-    ZALO_APP_SECRET: fake.appSecret,
-    ZALO_OA_SECRET_KEY: OA_SECRET_KEY,
-    ZALO_REFRESH_TOKEN: fake.issueRefreshToken(),
-    ZALO_API_BASE: fake.apiBase,
-    ZALO_OAUTH_BASE: fake.oauthBase,
+    ...fake.serviceEnv(OA_SECRET_KEY),
   });
   const logger = createLogger('info', { write: (line: string) => void logs.push(line) });
   const app = await buildApp({ config, db, clock: () => clock.now, logger });
   const base = await app.http.listen({ port: 0, host: '127.0.0.1' });
   await app.start();
-  const zalo = new FakeZaloClient(
-    `${base}/webhooks/zalo`,
-    { appId: fake.appId, oaId: OA_ID, oaSecretKey: OA_SECRET_KEY },
-    () => clock.now,
-  );
   return {
     app,
     fake,
-    zalo,
+    zalo: webhookClient(base, fake, clock),
     clock,
     logs,
     async close() {

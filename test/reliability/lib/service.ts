@@ -25,6 +25,47 @@ export function freePort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** What a test service runs without: the scheduler, the local chat and the demo roster. */
+const ONLY_THE_CHANNELS = { SCHEDULER: '0', LOCAL_CHAT: '0', DEMO: '0' };
+
+/**
+ * The environment of a service on `port` and `dbPath` speaking Telegram only, to the Bot API at
+ * `api.apiRoot` (the fake's own, or a proxy in front of it), with the webhook secret set.
+ */
+export function telegramServiceEnv(
+  port: number,
+  dbPath: string,
+  api: { token: string; apiRoot: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    DATABASE_PATH: dbPath,
+    TELEGRAM_BOT_TOKEN: api.token,
+    TELEGRAM_API_ROOT: api.apiRoot,
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+    ...ONLY_THE_CHANNELS,
+    ...extra,
+  };
+}
+
+/**
+ * The environment of a service on `port` and `dbPath` speaking Zalo only: `zalo` is the fake's
+ * FakeZaloApi.serviceEnv (app, a fresh refresh token, the OA key, the API base).
+ */
+export function zaloServiceEnv(
+  port: number,
+  dbPath: string,
+  zalo: Record<string, string>,
+): Record<string, string> {
+  return { DATABASE_PATH: dbPath, ...zalo, PUBLIC_URL: `http://127.0.0.1:${port}`, ...ONLY_THE_CHANNELS };
+}
+
+/** The Zalo channel exchanges its refresh token as the service starts: waits (5 s at most) for that. */
+export async function firstTokenExchange(fake: { refreshCalls: number }): Promise<void> {
+  for (let i = 0; i < 500 && fake.refreshCalls === 0; i++) await sleep(10);
+}
+
 export class ServiceProcess {
   private child: ChildProcess | null = null;
   /** The last lines the service wrote, for the failure message when it dies unasked. */
