@@ -45,7 +45,7 @@ export function benchScript(name: string): string {
  */
 export function shippedNodeFlags(): string[] {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
-  const m = /^node\s+(.*?)\s*dist\/main\.js$/.exec(pkg.scripts.start);
+  const m = /^(?:exec\s+)?node\s+(.*?)\s*dist\/main\.js$/.exec(pkg.scripts.start);
   if (!m) throw new Error(`bench: cannot read the node flags from the start script "${pkg.scripts.start}"`);
   return m[1] ? m[1].split(/\s+/) : [];
 }
