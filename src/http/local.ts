@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -98,6 +99,25 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
   const audit = (action: string, p: Parameters<Store['audit']>[1]) => store.audit(action, p, deps.clock());
 
   void app.register(async (scope) => {
+    // Security headers where a browser comes: the webhooks answer platforms, for which they protect
+    // nothing and cost a hook per update. No inline script or style is allowed, so text from the
+    // roster or a chat can never run as code in the page.
+    await scope.register(fastifyHelmet, {
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    });
     await scope.register(fastifyCookie);
     await scope.register(fastifyRateLimit, { global: false });
     const failures = scope.createRateLimit({ max: SIGN_IN_MAX_FAILURES, timeWindow: SIGN_IN_WINDOW_MS });
