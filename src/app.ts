@@ -19,7 +19,6 @@ import { setupTelegram } from './bot/telegram/setup.js';
 import { setupZalo } from './bot/zalo/setup.js';
 import { setupScheduler } from './scheduler/setup.js';
 import { setupFeedback } from './bot/features/feedback/setup.js';
-import { registerLocalChat } from './http/local.js';
 import { createLogger } from './logger.js';
 import { weeklyRuleOf, type ScheduleConfig } from './scheduler/rules.js';
 import { scheduleFromFile } from './scheduler/scheduleFile.js';
@@ -125,6 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     return Object.assign({ ok: true, channels: [...channels.keys()] }, ...extra);
   });
   if (config.LOCAL_CHAT) {
+    // Loaded only when on: its cookie, rate-limit and helmet plugins cost start-up time otherwise.
+    const { registerLocalChat } = await import('./http/local.js');
     registerLocalChat(http, {
       store,
       dispatcher,
