@@ -12,6 +12,7 @@
 import {
   formatDate,
   previousPeriod,
+  fromLocal,
   toLocal,
   periodicPeriodAt,
   type Period,
@@ -144,16 +145,7 @@ export interface DocumentKey {
 
 /** The number already given to this kind of document for this area and period, if any. */
 export function issuedNumber(deps: SchedulerDeps, doc: DocumentKey): number | null {
-  const issued = deps.repo
-    .digests()
-    .find(
-      (d) =>
-        d.kind === doc.kind &&
-        d.unitId === doc.unitId &&
-        d.periodStart === doc.periodStart &&
-        d.number !== null,
-    );
-  return issued?.number ?? null;
+  return deps.repo.issuedDigestNumber(doc.kind, doc.unitId, doc.periodStart);
 }
 
 /**
@@ -167,10 +159,11 @@ export function issueNumber(deps: SchedulerDeps, doc: DocumentKey, at: Date): nu
   const year = toLocal(at).y;
   // Numbers this body already carries this year (before numbering was per body, one counter served
   // all): the next one follows them, so an upgraded installation never issues a number twice.
-  const used = deps.repo
-    .digests()
-    .filter((d) => d.unitId === doc.unitId && d.number !== null && toLocal(new Date(d.createdAt)).y === year)
-    .reduce((max, d) => Math.max(max, d.number!), 0);
+  const used = deps.repo.maxDigestNumber(
+    doc.unitId,
+    fromLocal(year, 1, 1).getTime(),
+    fromLocal(year + 1, 1, 1).getTime(),
+  );
   return deps.store.nextCounter(`doc.BC.${doc.unitId}.${year}`, used);
 }
 

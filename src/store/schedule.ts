@@ -389,6 +389,22 @@ export class SchedulerStore {
     return r ? toDigest(r) : undefined;
   }
 
+  /** The number a document of this kind, area and period was issued with, if any (data left unread). */
+  issuedDigestNumber(kind: string, unitId: number, periodStart: number): number | null {
+    const r = this.st(
+      'SELECT number FROM digests WHERE kind = ? AND unit_id = ? AND period_start = ? AND number IS NOT NULL ORDER BY id LIMIT 1',
+    ).get(kind, unitId, periodStart) as { number: number } | undefined;
+    return r?.number ?? null;
+  }
+
+  /** The highest number an area's documents created in [from, to) carry; 0 when none. */
+  maxDigestNumber(unitId: number, from: number, to: number): number {
+    const r = this.st(
+      'SELECT max(number) n FROM digests WHERE unit_id = ? AND created_at >= ? AND created_at < ?',
+    ).get(unitId, from, to) as { n: number | null };
+    return r.n ?? 0;
+  }
+
   digests(): DigestRow[] {
     return (this.st('SELECT * FROM digests ORDER BY id').all() as Record<string, unknown>[]).map(toDigest);
   }
