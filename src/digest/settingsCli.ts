@@ -12,7 +12,7 @@ import {
 import { SchedulerStore } from '../store/schedule.js';
 import { Store } from '../store/store.js';
 import type { UnitRow } from '../store/units.js';
-import { OutFileRefused, writeOutFile } from './outFile.js';
+import { FileRefused, outFileOptions, writePrivateFile } from '../store/privateFile.js';
 import {
   DOC_HEADER_KEYS,
   DOC_HEADER_LABELS,
@@ -134,9 +134,9 @@ export const docHeaderCliCommands: CliCommand[] = [
         const scoped = scopeArg ? resolveScope() : undefined;
         const entries = scoped ? [{ path: scoped.path, settings: docs.get(scoped.path) }] : docs.all();
         try {
-          writeOutFile(file, exportDocHeaderFile(entries), force);
+          writePrivateFile(file, exportDocHeaderFile(entries), outFileOptions(force));
         } catch (e) {
-          if (e instanceof OutFileRefused) throw new CliError(e.message);
+          if (e instanceof FileRefused) throw new CliError(e.message);
           throw e;
         }
         ctx.out(`Đã xuất thiết lập văn bản của ${entries.length} địa bàn ra ${file}.`);

@@ -11,7 +11,12 @@ import {
   type PeriodicKind,
 } from '../domain/calendar.js';
 import { docNumberLine, renderReportDocx } from '../digest/docx.js';
-import { OutFileRefused, refuseExisting, writeOutFile } from '../digest/outFile.js';
+import {
+  checkPrivateFileTarget,
+  FileRefused,
+  outFileOptions,
+  writePrivateFile,
+} from '../store/privateFile.js';
 import { DOC_HEADER_LABELS, type DocHeaderKey } from '../digest/template.js';
 import type { DigestKind } from '../digest/model.js';
 import { renderDigestText } from '../digest/text.js';
@@ -49,7 +54,7 @@ function guardOut(write: () => void): void {
   try {
     write();
   } catch (e) {
-    if (e instanceof OutFileRefused) throw new CliError(e.message);
+    if (e instanceof FileRefused) throw new CliError(e.message);
     throw e;
   }
 }
@@ -163,7 +168,7 @@ export const schedulerCliCommands: CliCommand[] = [
         throw new CliError('--official chỉ dùng với --format docx (số văn bản chỉ có trên văn bản).');
       const at = parseAt(values.at);
       // Checked before anything is compiled or numbered, so a refused run leaves no trace.
-      if (out) guardOut(() => refuseExisting(out, force));
+      if (out) guardOut(() => checkPrivateFileTarget(out, outFileOptions(force)));
 
       return withApp(ctx, at, async (app) => {
         const deps = schedulerDeps(app.ctx);
@@ -183,7 +188,7 @@ export const schedulerCliCommands: CliCommand[] = [
         if (format === 'text' || format === 'json') {
           const body = format === 'text' ? renderDigestText(digest, 'leader') : toJson(digest);
           if (out) {
-            guardOut(() => writeOutFile(out, `${body}\n`, force));
+            guardOut(() => writePrivateFile(out, `${body}\n`, outFileOptions(force)));
             ctx.out(`Đã ghi ${out}`);
           } else {
             ctx.out(body);
@@ -213,7 +218,7 @@ export const schedulerCliCommands: CliCommand[] = [
           return n;
         });
         const buf = await renderReportDocx(digest, template, { number, issuedAt: at });
-        guardOut(() => writeOutFile(out!, buf, force));
+        guardOut(() => writePrivateFile(out!, buf, outFileOptions(force)));
         const numberLine = docNumberLine(template, number);
         ctx.out(`Đã ghi ${out} (${numberLine}, ${digest.root.name}).`);
         return 0;

@@ -4,7 +4,7 @@
  * `namtinhhinh digest` in its three formats.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -333,5 +333,17 @@ describe('namtinhhinh digest --out', () => {
     const forced = await text('--force');
     expect(forced.code).toBe(0);
     expect(readFileSync(out, 'utf8')).toContain('📋 TÌNH HÌNH TUẦN');
+
+    // Not even --force writes through a symlink: the link's target keeps what it had.
+    const target = join(h.dir, 'noi-khac.txt');
+    writeFileSync(target, 'của người khác');
+    const link = join(h.dir, 'lien-ket.txt');
+    symlinkSync(target, link);
+    const throughLink = await weeklyDigest('text', '--out', link, '--force');
+    expect(throughLink.code).not.toBe(0);
+    expect(throughLink.err).toEqual([
+      `Lỗi: ${link} là liên kết tượng trưng (symlink); không ghi qua liên kết, chọn tên khác.`,
+    ]);
+    expect(readFileSync(target, 'utf8')).toBe('của người khác');
   });
 });
