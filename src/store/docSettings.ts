@@ -16,6 +16,7 @@ import {
   type ResolvedDocTemplate,
 } from '../digest/template.js';
 import type { Db } from './db.js';
+import { KvTable } from './kv.js';
 import { toUnit, type UnitRow } from './units.js';
 
 const PREFIX = 'doc.header:';
@@ -73,18 +74,21 @@ export function isDocHeaderKey(key: string): key is DocHeaderKey {
 }
 
 export class DocSettingsStore {
-  constructor(private readonly db: Db) {}
+  private readonly kv: KvTable;
+
+  constructor(private readonly db: Db) {
+    this.kv = new KvTable(db.$client);
+  }
 
   private get sql() {
     return this.db.$client;
   }
 
   get(unitPath: string): DocHeaderSettings {
-    const r = this.sql.prepare('SELECT value FROM kv WHERE key = ?').get(PREFIX + unitPath) as
-      { value: string } | undefined;
-    if (!r) return {};
+    const stored = this.kv.get<unknown>(PREFIX + unitPath);
+    if (stored === undefined) return {};
     // A row edited by hand into something invalid is ignored rather than printed.
-    const parsed = docHeaderSettingsSchema.safeParse(JSON.parse(r.value));
+    const parsed = docHeaderSettingsSchema.safeParse(stored);
     return parsed.success ? compact(parsed.data) : {};
   }
 
@@ -92,14 +96,10 @@ export class DocSettingsStore {
   put(unitPath: string, settings: DocHeaderSettings, now: number): void {
     const value = compact(settings);
     if (Object.keys(value).length === 0) {
-      this.sql.prepare('DELETE FROM kv WHERE key = ?').run(PREFIX + unitPath);
+      this.kv.delete(PREFIX + unitPath);
       return;
     }
-    this.sql
-      .prepare(
-        'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-      )
-      .run(PREFIX + unitPath, JSON.stringify(value), now);
+    this.kv.set(PREFIX + unitPath, value, now);
   }
 
   /** Every scope with stored settings, by path. */

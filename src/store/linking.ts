@@ -5,6 +5,7 @@
  */
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
+import { KvTable } from './kv.js';
 import type { ChannelName } from './schema.js';
 
 /** A roster person who asked to be linked by a number nobody vouches for, waiting for a leader. */
@@ -35,7 +36,11 @@ const claimKey = (accountId: number) => `link_claim:${accountId}`;
 export class LinkingRepo {
   private readonly stmts = new Map<string, Statement>();
 
-  constructor(private readonly db: Db) {}
+  private readonly kv: KvTable;
+
+  constructor(private readonly db: Db) {
+    this.kv = new KvTable(db.$client);
+  }
 
   private p(sql: string): Statement {
     let s = this.stmts.get(sql);
@@ -94,15 +99,11 @@ export class LinkingRepo {
   // ---- claims --------------------------------------------------------------------------------
 
   claim(accountId: number): LinkClaim | undefined {
-    const r = this.p('SELECT value FROM kv WHERE key = ?').get(claimKey(accountId)) as
-      { value: string } | undefined;
-    return r ? (JSON.parse(r.value) as LinkClaim) : undefined;
+    return this.kv.get<LinkClaim>(claimKey(accountId));
   }
 
   saveClaim(accountId: number, claim: LinkClaim, now: number): void {
-    this.p(
-      'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-    ).run(claimKey(accountId), JSON.stringify(claim), now);
+    this.kv.set(claimKey(accountId), claim, now);
   }
 
   // ---- who may confirm -----------------------------------------------------------------------

@@ -10,6 +10,7 @@
  * another citizen's open case or a cadre's settings (and cost seconds on a large database).
  */
 import type { Db } from './db.js';
+import { KvTable } from './kv.js';
 import { CLOSED_STATUSES, type CaseData } from './cases.js';
 
 export const RETENTION_PLACEHOLDER = 'đã xoá theo thời hạn lưu';
@@ -97,9 +98,8 @@ export function applyRetention(
 ): RetentionResult {
   const sql = db.$client;
   const result: RetentionResult = { cases: 0, sessions: 0, outbox: 0, other: 0 };
-  const last = sql.prepare('SELECT value FROM kv WHERE key = ?').get(RETENTION_LAST_RUN_KEY) as
-    { value: string } | undefined;
-  const lastAt = last ? Number(JSON.parse(last.value)) : NaN;
+  const kv = new KvTable(sql);
+  const lastAt = Number(kv.get<number>(RETENTION_LAST_RUN_KEY) ?? NaN);
   if (!opts.force && now >= lastAt && now - lastAt < DAY_MS) return result;
   const cutoff = now - days * DAY_MS;
   const placeholderJson = JSON.stringify(RETENTION_PLACEHOLDER);
@@ -184,11 +184,6 @@ export function applyRetention(
     .prepare(`UPDATE inbound_failures SET last_error = ? WHERE last_at <= ? AND last_error <> ?`)
     .run(RETENTION_PLACEHOLDER, cutoff, RETENTION_PLACEHOLDER).changes;
 
-  sql
-    .prepare(
-      `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-    )
-    .run(RETENTION_LAST_RUN_KEY, JSON.stringify(now), now);
+  kv.set(RETENTION_LAST_RUN_KEY, now, now);
   return result;
 }

@@ -7,6 +7,7 @@ import { randomInt } from 'node:crypto';
 import type { Answer, FlowSession } from '../flows/types.js';
 import type { OutboundMessage, OutboxRow } from '../bot/channel.js';
 import { tx, type Db } from './db.js';
+import { KvTable } from './kv.js';
 import type { ChannelName, ReportKind, Role } from './schema.js';
 
 export interface AccountRow {
@@ -710,15 +711,18 @@ export class Store {
 
   // ---- kv ------------------------------------------------------------------------------------
 
+  private kvTable?: KvTable;
+
+  private get kv(): KvTable {
+    return (this.kvTable ??= new KvTable(this.db.$client));
+  }
+
   getKv<T>(key: string): T | undefined {
-    const r = this.q('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
-    return r ? (JSON.parse(r.value) as T) : undefined;
+    return this.kv.get<T>(key);
   }
 
   setKv(key: string, value: unknown, now: number): void {
-    this.q(
-      'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-    ).run(key, JSON.stringify(value), now);
+    this.kv.set(key, value, now);
   }
 }
 
