@@ -41,14 +41,7 @@ import {
   topicLabel,
   w2Label,
 } from './labels.js';
-import {
-  reportingOf,
-  type CaseItem,
-  type Contribution,
-  type Digest,
-  type HotReason,
-  type MediaRef,
-} from './model.js';
+import { type CaseItem, type Contribution, type Digest, type HotReason, type MediaRef } from './model.js';
 import { reportingPhrase } from './reporting.js';
 import { DOTTED, docNumberLine, openingLine, type DocTemplate } from './template.js';
 
@@ -188,7 +181,6 @@ function sectionI(d: Digest, inPeriod: string, prev: string): Paragraph[] {
   const out: Paragraph[] = [heading('I. TÌNH HÌNH TƯ TƯỞNG, TÂM TRẠNG CỦA NHÂN DÂN, ĐOÀN VIÊN, HỘI VIÊN')];
   out.push(heading('1. Tình hình chung'));
   const s = d.situation;
-  const c = d.coverage;
   if (s.total === 0 && d.mood.total === 0) {
     out.push(body(`${capitalise(inPeriod)} chưa nhận được báo cáo của cán bộ phụ trách địa bàn.`));
   } else {
@@ -198,7 +190,7 @@ function sectionI(d: Digest, inPeriod: string, prev: string): Paragraph[] {
       .map((k) => `${s.counts[k]} báo cáo ${W1_PHRASES[k]}`);
     out.push(
       body(
-        `${capitalise(inPeriod)}, tổng hợp từ báo cáo của cán bộ phụ trách địa bàn (${reportingPhrase(d.reporting ?? reportingOf(c))}): ` +
+        `${capitalise(inPeriod)}, tổng hợp từ báo cáo của cán bộ phụ trách địa bàn (${reportingPhrase(d.reporting)}): ` +
           `tình hình chung: ${s.worst ? W1_PHRASES[s.worst] : 'chưa rõ'}${parts.length > 1 ? ` (${parts.join('; ')})` : ''}.`,
       ),
     );
@@ -316,7 +308,7 @@ function sectionIV(d: Digest, inPeriod: string): Paragraph[] {
   const lines: Paragraph[] = [];
   if (c.expected > 0) {
     // The same count and words as the chat (reporting.ts); cadres are not named in the formal document.
-    const r = d.reporting ?? reportingOf(c);
+    const r = d.reporting;
     const owed = r.expected - r.submitted - r.away;
     const missing = owed > 0 ? `; chưa báo cáo: ${owed} lượt của ${r.missing.length} đồng chí` : '';
     const unreachable =

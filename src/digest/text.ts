@@ -21,7 +21,6 @@ import {
   urgentPeople,
 } from './labels.js';
 import { missingList, reportingPhrase } from './reporting.js';
-import { reportingOf } from './model.js';
 import type {
   CadreRef,
   CadreWithAreas,
@@ -218,7 +217,7 @@ function generalLine(d: Digest, leader: boolean): string {
 
 /** "• Đã báo cáo: 4/6 lượt cán bộ – địa bàn (1 vắng có báo); chưa báo cáo: đ/c Cúc (Khu phố Hồ)". */
 function reportingLine(d: Digest, limits: Limits): string {
-  const r = d.reporting ?? reportingOf(d.coverage);
+  const r = d.reporting;
   const missing = r.missing.length > 0 ? `; chưa báo cáo: ${missingList(r, limits.missing)}` : '';
   return `• ${reportingPhrase(r)}${missing}`;
 }

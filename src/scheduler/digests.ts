@@ -21,11 +21,17 @@ import {
 import { fold } from '../domain/text.js';
 import { docNumberLine } from '../digest/template.js';
 import { periodNoun } from '../digest/labels.js';
-import { compileDigest, type Digest, type DigestInput, type DigestKind } from '../digest/model.js';
+import {
+  compileDigest,
+  reportingOf,
+  type Digest,
+  type DigestInput,
+  type DigestKind,
+} from '../digest/model.js';
 import { FULL_DIGEST_LABEL, renderDigestText } from '../digest/text.js';
 import { buildDigestInput } from '../store/digestInput.js';
 import type { RoleHolder, SchedulerStore } from '../store/schedule.js';
-import type { UnitRow } from '../store/units.js';
+import { isAtOrUnder, type UnitRow } from '../store/units.js';
 import type { ReportKind } from '../store/schema.js';
 import { docTemplate, sendToPerson, type SchedulerDeps } from './deps.js';
 import { lateNote } from './late.js';
@@ -171,9 +177,12 @@ const DATE_KEYS = new Set(['start', 'end', 'generatedAt', 'submittedAt', 'create
 
 /** A digest model read back from JSON, with its dates as dates again. */
 export function reviveDigest(json: unknown): Digest {
-  return JSON.parse(JSON.stringify(json), (key, value: unknown) =>
+  const d = JSON.parse(JSON.stringify(json), (key, value: unknown) =>
     DATE_KEYS.has(key) && typeof value === 'string' ? new Date(value) : value,
   ) as Digest;
+  // Stored before the one count of who reported existed (issue 11): derived from its coverage.
+  d.reporting ??= reportingOf(d.coverage);
+  return d;
 }
 
 interface DigestRunResult {
@@ -276,8 +285,6 @@ function deliverToNetwork(
   opts: { now: number; dedupe: string },
 ): number {
   const { store, repo } = deps;
-  const within = (path: string, root: UnitRow): boolean =>
-    path === root.path || path.startsWith(`${root.path} > `);
   const textFor = (unit: UnitRow): string => {
     let text = known.get(unit.id);
     if (text === undefined) known.set(unit.id, (text = render(unit)));
@@ -286,7 +293,7 @@ function deliverToNetwork(
   let messages = 0;
   const sentToMember = new Set<string>();
   for (const m of repo.roleHolders('thanh_vien')) {
-    const containing = scopes.filter((s) => within(m.unitPath, s.root));
+    const containing = scopes.filter((s) => isAtOrUnder(m.unitPath, s.root.path));
     if (containing.length === 0) continue;
     // A leader of the area already has the fuller version.
     if (containing.some((s) => s.leaders.some((l) => l.personId === m.personId))) continue;

@@ -27,3 +27,8 @@ export function unitChain(unitOf: (id: number) => UnitRow | undefined, id: numbe
   for (let u = unitOf(id); u; u = u.parentId === null ? undefined : unitOf(u.parentId)) out.push(u);
   return out;
 }
+
+/** True when `path` names the unit at `root` or one under it (paths join levels with " > "). */
+export function isAtOrUnder(path: string, root: string): boolean {
+  return path === root || path.startsWith(`${root} > `);
+}

@@ -16,7 +16,7 @@ import {
 } from '../../domain/calendar.js';
 import { givenName } from '../../domain/text.js';
 import { renderDigestText } from '../../digest/text.js';
-import { reportingOf, type Digest } from '../../digest/model.js';
+import type { Digest } from '../../digest/model.js';
 import { cadreWithAreas, reportingPhrase } from '../../digest/reporting.js';
 import { docNumberLine } from '../../digest/template.js';
 import { docTemplate, type SchedulerDeps } from '../../scheduler/deps.js';
@@ -30,7 +30,7 @@ import {
   weeklyJob,
 } from '../../scheduler/digests.js';
 import { weeklyRuleOf } from '../../scheduler/rules.js';
-import type { UnitRow } from '../../store/units.js';
+import { isAtOrUnder, type UnitRow } from '../../store/units.js';
 import type { Feature, Turn } from '../turn.js';
 
 function currentDigest(deps: SchedulerDeps, root: UnitRow, now: number): Digest {
@@ -74,7 +74,7 @@ export function statusText(d: Digest, now: number): string {
   const c = d.coverage;
   const lines = [
     `📊 TÌNH HÌNH BÁO CÁO TUẦN ${formatRange(d.period)} – ${d.root.name}`,
-    reportingPhrase(d.reporting ?? reportingOf(c)),
+    reportingPhrase(d.reporting),
   ];
   const unreachable = new Set(d.unreachable.map((u) => u.personId));
   for (const r of d.rows) {
@@ -85,7 +85,7 @@ export function statusText(d: Digest, now: number): string {
     );
   }
   for (const a of c.awayCadres) lines.push(`🏖 ${cadreWithAreas(a)}: vắng có báo`);
-  for (const m of (d.reporting ?? reportingOf(c)).missing) {
+  for (const m of d.reporting.missing) {
     const warn = unreachable.has(m.personId) ? ' ❗ chưa liên lạc được qua ứng dụng' : '';
     lines.push(`⏳ ${cadreWithAreas(m)}: chưa báo cáo${warn}`);
   }
@@ -158,11 +158,7 @@ export function digestFeature(deps: SchedulerDeps): Feature {
       turn.inbound.chatType !== 'group' &&
       deps.repo
         .roleHolders('truong_nhom')
-        .some(
-          (h) =>
-            h.personId === person.id &&
-            (root.path === h.unitPath || root.path.startsWith(`${h.unitPath} > `)),
-        );
+        .some((h) => h.personId === person.id && isAtOrUnder(root.path, h.unitPath));
     if (!person || !leads) {
       turn.reply({ text: 'Báo cáo đầy đủ chỉ trưởng nhóm của địa bàn này xem được ạ.' });
       return;
