@@ -205,16 +205,15 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
         return reply.code(401).send({ error: 'Cần đăng nhập bằng mã truy cập (ADMIN_TOKEN).', signIn: true });
       });
 
-      api.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+      // The photo's own answers; anything else goes on to the app's error handler.
+      api.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
         if (err.statusCode === 413)
           return reply.code(413).send({ error: 'Ảnh lớn quá (tối đa 5 MB). Xin chọn ảnh khác.' });
         if (err.statusCode === 415)
           return reply
             .code(415)
             .send({ error: 'Chỉ gửi được ảnh (JPEG, PNG, WebP, GIF, HEIC). Xin chọn lại.' });
-        const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-        if (status >= 500) req.log.error({ err }, 'request failed');
-        return reply.code(status).send({ error: status >= 500 ? 'Lỗi máy chủ' : 'Yêu cầu không hợp lệ' });
+        throw err;
       });
       api.addContentTypeParser(
         /^image\/[a-z0-9.+-]+$/i,
