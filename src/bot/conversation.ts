@@ -6,7 +6,7 @@
 import { repeatCurrent, resume, start } from '../flows/engine.js';
 import type { Effect, FlowDef, FlowInput, OutMessage } from '../flows/types.js';
 import { commandKey, givenName, normalizeInput, normalizePhone } from '../domain/text.js';
-import type { Role } from '../store/schema.js';
+import type { Role } from '../domain/vocabulary.js';
 import type { AccountRow, Store } from '../store/store.js';
 import type { Inbound, OutboundMessage } from './channel.js';
 import type { ButtonHandler, Command, Feature, FlowHandler, SessionState, Turn } from './turn.js';

@@ -9,7 +9,7 @@ import { formatTime } from '../domain/calendar.js';
 import { cleanText, givenName, truncate } from '../domain/text.js';
 import { LinkingRepo, type LinkClaim } from '../store/linking.js';
 import type { AccountRow, PersonRow, Store } from '../store/store.js';
-import type { ChannelName } from '../store/schema.js';
+import type { ChannelName } from '../domain/vocabulary.js';
 import type { Turn } from './turn.js';
 
 const MINUTE = 60_000;

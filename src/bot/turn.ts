@@ -6,7 +6,7 @@
 import type { FlowContext, FlowDef, FlowSession, OutMessage } from '../flows/types.js';
 import type { AccountRow, PersonRow, Store } from '../store/store.js';
 import type { Inbound, OutboundMessage } from './channel.js';
-import type { Role } from '../store/schema.js';
+import type { Role } from '../domain/vocabulary.js';
 
 export type SessionState = FlowSession & { meta: Record<string, unknown> };
 

@@ -1,4 +1,4 @@
-import type { Option } from '../flows/types.js';
+import type { Option } from './messages.js';
 
 /**
  * The shared topic chips of domain brief §4.2, reused by every form. Keys are stable; the list is

@@ -3,14 +3,23 @@
  * Nothing here knows a platform: a question becomes an OutMessage with choices, and each channel
  * renders choices its own way (inline buttons on Telegram, a numbered list on Zalo).
  */
+import type {
+  FlowSession,
+  MediaAnswer,
+  Option,
+  OutMessage,
+} from '../domain/messages.js';
 
-export interface Option {
-  /** Stable ASCII key stored as the answer (e.g. "on_dinh"); labels may change between versions. */
-  key: string;
-  label: string;
-  /** In a multiple choice, picking this clears the others ("Không có gì nổi bật"). */
-  exclusive?: boolean;
-}
+export type {
+  Answer,
+  FlowContext,
+  FlowSession,
+  LocationAnswer,
+  MediaAnswer,
+  Option,
+  OutChoice,
+  OutMessage,
+} from '../domain/messages.js';
 
 export type Condition =
   | { answer: string; in: string[] }
@@ -78,66 +87,11 @@ export interface FlowDef {
   done?: string;
 }
 
-export type MediaAnswer = {
-  type: 'media';
-  mediaType: 'photo' | 'document' | 'voice' | 'video' | 'audio';
-  fileId: string;
-  fileName?: string;
-  mimeType?: string;
-  size?: number;
-  caption?: string;
-};
-export type LocationAnswer = { type: 'location'; latitude: number; longitude: number };
-export type Answer = string | string[] | number | MediaAnswer | LocationAnswer;
-
-export interface FlowContext {
-  /** Values for prompt templates: area, period… */
-  vars: Record<string, string>;
-  /** Lists for optionsFrom and repeatFor. */
-  lists: Record<string, Option[]>;
-  flags: Record<string, boolean>;
-}
-
-export interface FlowSession {
-  flowId: string;
-  version: number;
-  ctx: FlowContext;
-  answers: Record<string, Answer>;
-  /** The question instance being asked ("W3", "W7.12"), "@review", "@edit" or null when finished. */
-  cursor: string | null;
-  /** Instance keys asked so far, for "quay lại". */
-  trail: string[];
-  /** Selections of a multiple choice not yet confirmed. */
-  picking?: string[];
-  /** After an edit from the review card, go back to the review instead of onwards. */
-  returnToReview?: boolean;
-  /** Increases with every question sent; a button carries it so an old button can be recognised. */
-  seq: number;
-  /** The instance whose answer waits for the host (see Question.hold). */
-  held?: string;
-}
-
 export type FlowInput =
   | { type: 'text'; text: string }
   | { type: 'button'; seq: number; value: string }
   | { type: 'media'; media: MediaAnswer }
   | { type: 'location'; latitude: number; longitude: number };
-
-export interface OutChoice {
-  label: string;
-  /** Short ASCII payload (≤ 64 bytes on Telegram). */
-  data: string;
-}
-
-export interface OutMessage {
-  text: string;
-  /** Rows of choices. Numbered in display order, row by row, for channels without buttons. */
-  choices?: OutChoice[][];
-  /** A multiple choice: the channel tells the reader that several may be picked. */
-  multi?: boolean;
-  /** Question sequence this message asks, so the channel can close it once it is answered. */
-  questionSeq?: number;
-}
 
 export type Effect =
   | { type: 'say'; message: OutMessage }

@@ -6,7 +6,7 @@
 import type ExcelJS from 'exceljs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { ROLES, type Role } from '../store/schema.js';
+import { ROLES, type Role } from '../domain/vocabulary.js';
 import { cleanText, fold, nfc, normalizePhone } from '../domain/text.js';
 
 export const UNIT_KINDS = [

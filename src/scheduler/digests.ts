@@ -32,7 +32,7 @@ import { FULL_DIGEST_LABEL, renderDigestText } from '../digest/text.js';
 import { buildDigestInput } from '../store/digestInput.js';
 import type { RoleHolder, SchedulerStore } from '../store/schedule.js';
 import { isAtOrUnder, type UnitRow } from '../store/units.js';
-import type { ReportKind } from '../store/schema.js';
+import type { ReportKind } from '../domain/vocabulary.js';
 import { docTemplate, sendToPerson, type SchedulerDeps } from './deps.js';
 import { lateNote } from './late.js';
 import { periodicRuleOf, type Occurrence, type ScheduleConfig } from './rules.js';

@@ -5,10 +5,10 @@
 import type { Statement } from 'better-sqlite3';
 import { addWorkingDays, type Period } from '../domain/calendar.js';
 import { fold } from '../domain/text.js';
-import type { Answer, MediaAnswer } from '../flows/types.js';
+import type { Answer, MediaAnswer } from '../domain/messages.js';
 import type { Db } from './db.js';
 import { toUnit, unitChain, type UnitRow } from './units.js';
-import type { CaseStatus, ChannelName, Role } from './schema.js';
+import type { CaseStatus, ChannelName, Role } from '../domain/vocabulary.js';
 
 export type CaseKind = 'phan_anh' | 'vu_viec';
 

@@ -2,8 +2,8 @@
  * What a chat was last shown, for reading a typed "1" as a pick from the menu on screen when no
  * flow is open (Telegram and the local chat; Zalo does the same in its webhook before dispatch).
  */
-import type { OutMessage } from '../flows/types.js';
-import type { ChannelName } from './schema.js';
+import type { OutMessage } from '../domain/messages.js';
+import type { ChannelName } from '../domain/vocabulary.js';
 import type { Db } from './db.js';
 
 /**

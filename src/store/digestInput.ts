@@ -10,7 +10,7 @@ import type { DigestInput, DigestKind } from '../digest/model.js';
 import type { Db } from './db.js';
 import { subtreePattern } from './schedule.js';
 import type { UnitRow } from './units.js';
-import type { ReportKind } from './schema.js';
+import type { ReportKind } from '../domain/vocabulary.js';
 
 export interface DigestQuery {
   kind: DigestKind;

@@ -6,7 +6,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './db.js';
 import { KvTable } from './kv.js';
-import type { ChannelName } from './schema.js';
+import type { ChannelName } from '../domain/vocabulary.js';
 
 /** A roster person who asked to be linked by a number nobody vouches for, waiting for a leader. */
 export interface LinkClaim {

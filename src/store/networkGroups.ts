@@ -4,7 +4,7 @@
  * turn's transaction; the digest side reads the active groups of a unit.
  */
 import type { Db } from './db.js';
-import type { ChannelName } from './schema.js';
+import type { ChannelName } from '../domain/vocabulary.js';
 
 export interface NetworkGroupRow {
   id: number;

@@ -4,10 +4,10 @@
  * Every method is synchronous and runs inside the caller's transaction when there is one.
  */
 import type { Statement } from 'better-sqlite3';
-import type { Answer } from '../flows/types.js';
+import type { Answer } from '../domain/messages.js';
 import type { Db } from './db.js';
 import { toUnit, unitChain, type UnitRow } from './units.js';
-import type { ChannelName, ReportKind, Role } from './schema.js';
+import type { ChannelName, ReportKind, Role } from '../domain/vocabulary.js';
 import type { AccountRow, Store } from './store.js';
 
 export interface RunRow {

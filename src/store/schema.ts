@@ -13,6 +13,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
+import type { CaseStatus, ChannelName, OutboxStatus, ReportKind, Role } from '../domain/vocabulary.js';
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
 const ms = (name: string) => integer(name);
@@ -60,9 +61,6 @@ export const people = sqliteTable(
   (t) => [uniqueIndex('people_code').on(t.code), index('people_phone').on(t.phone)],
 );
 
-export const ROLES = ['can_bo', 'truong_nhom', 'thanh_vien', 'quan_tri'] as const;
-export type Role = (typeof ROLES)[number];
-
 export const assignments = sqliteTable(
   'assignments',
   {
@@ -80,9 +78,6 @@ export const assignments = sqliteTable(
   },
   (t) => [index('assignments_person').on(t.personId), index('assignments_unit').on(t.unitId)],
 );
-
-export const CHANNELS = ['telegram', 'zalo', 'local'] as const;
-export type ChannelName = (typeof CHANNELS)[number];
 
 export const channelAccounts = sqliteTable(
   'channel_accounts',
@@ -133,9 +128,6 @@ export const sessions = sqliteTable('sessions', {
   version: integer('version').notNull(),
   updatedAt: ms('updated_at').notNull(),
 });
-
-export const REPORT_KINDS = ['weekly', 'urgent', 'monthly', 'quarterly', 'half_year', 'year'] as const;
-export type ReportKind = (typeof REPORT_KINDS)[number];
 
 export const reports = sqliteTable(
   'reports',
@@ -190,16 +182,6 @@ export const reportRevisions = sqliteTable('report_revisions', {
   answers: json<Record<string, unknown>>('answers').notNull(),
   replacedAt: ms('replaced_at').notNull(),
 });
-
-export const CASE_STATUSES = [
-  'moi',
-  'da_tiep_nhan',
-  'dang_xu_ly',
-  'da_chuyen',
-  'da_giai_quyet',
-  'khong_thuoc_pham_vi',
-] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 export const cases = sqliteTable(
   'cases',
@@ -283,8 +265,6 @@ export const deadLetters = sqliteTable('dead_letters', {
   payload: json<unknown>('payload'),
   at: ms('at').notNull(),
 });
-
-export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'cancelled';
 
 export const outbox = sqliteTable(
   'outbox',

@@ -4,11 +4,11 @@
  */
 import type { Statement } from 'better-sqlite3';
 import { randomInt } from 'node:crypto';
-import type { Answer, FlowSession } from '../flows/types.js';
-import type { OutboundMessage, OutboxRow } from '../bot/channel.js';
+import type { Answer, FlowSession } from '../domain/messages.js';
+import type { OutboundMessage, OutboxRow } from '../domain/messages.js';
 import { tx, type Db } from './db.js';
 import { KvTable } from './kv.js';
-import type { ChannelName, ReportKind, Role } from './schema.js';
+import type { ChannelName, ReportKind, Role } from '../domain/vocabulary.js';
 
 export interface AccountRow {
   id: number;

@@ -7,7 +7,7 @@
 import { toLocal } from '../domain/calendar.js';
 import { CaseStore } from './cases.js';
 import type { Db } from './db.js';
-import type { CaseStatus } from './schema.js';
+import type { CaseStatus } from '../domain/vocabulary.js';
 
 export interface UrgentCase {
   id: number;

@@ -3,8 +3,8 @@
  * "1" as a pick from that list) and which rows of a chat are still waiting (to re-route them
  * when the user is out of reach on Zalo).
  */
-import type { OutboundMessage, OutboxRow } from '../bot/channel.js';
-import type { ChannelName } from './schema.js';
+import type { OutboundMessage, OutboxRow } from '../domain/messages.js';
+import type { ChannelName } from '../domain/vocabulary.js';
 import type { Db } from './db.js';
 
 export class ZaloChatRepo {

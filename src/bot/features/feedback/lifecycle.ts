@@ -6,7 +6,7 @@ import { formatDateTime } from '../../../domain/calendar.js';
 import { caseUpdate, STATUS_OPTIONS } from '../../../flows/defs/caseUpdate.js';
 import { proceed, repeatCurrent } from '../../../flows/engine.js';
 import type { Answer, StepResult } from '../../../flows/types.js';
-import type { CaseStatus } from '../../../store/schema.js';
+import type { CaseStatus } from '../../../domain/vocabulary.js';
 import type { ReportRow } from '../../../store/store.js';
 import { CLOSED_STATUSES, type CaseRow } from '../../../store/cases.js';
 import type { Conversation } from '../../conversation.js';

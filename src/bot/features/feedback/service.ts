@@ -6,7 +6,7 @@
 import { earliestDeliveryAt, type QuietHours } from '../../../domain/calendar.js';
 import type { OutboundMessage } from '../../channel.js';
 import type { OutChoice } from '../../../flows/types.js';
-import type { CaseStatus } from '../../../store/schema.js';
+import type { CaseStatus } from '../../../domain/vocabulary.js';
 import type { Store } from '../../../store/store.js';
 import { CLOSED_STATUSES, CaseStore, type CaseRow, type PersonRef } from '../../../store/cases.js';
 import { senderUpdate } from './texts.js';

@@ -8,7 +8,7 @@ import type { Answer } from '../../../flows/types.js';
 import { D5_OPTIONS, D6_OPTIONS, D7_OPTIONS, CONSENT_HOW_OPTIONS } from '../../../flows/defs/feedback.js';
 import { FORWARD_OPTIONS } from '../../../flows/defs/caseUpdate.js';
 import { B4_OPTIONS } from '../../../flows/defs/urgentReport.js';
-import type { CaseStatus } from '../../../store/schema.js';
+import type { CaseStatus } from '../../../domain/vocabulary.js';
 import { CASE_STATUS_LABELS } from '../../../digest/labels.js';
 import type { CaseEventRow, CaseRow } from '../../../store/cases.js';
 import type { UnitRow } from '../../../store/units.js';
