@@ -3,12 +3,7 @@
  * Nothing here knows a platform: a question becomes an OutMessage with choices, and each channel
  * renders choices its own way (inline buttons on Telegram, a numbered list on Zalo).
  */
-import type {
-  FlowSession,
-  MediaAnswer,
-  Option,
-  OutMessage,
-} from '../domain/messages.js';
+import type { FlowSession, MediaAnswer, Option, OutMessage } from '../domain/messages.js';
 
 export type {
   Answer,
