@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/config.ts', 'test/**', 'bench/**', 'bin/**', 'drizzle.config.ts', 'vitest.config.ts'],
+    files: ['src/runtime/config.ts', 'test/**', 'bench/**', 'bin/**', 'drizzle.config.ts', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -13,7 +13,7 @@ type StoreModule = typeof import('../src/store/store.js');
 type OutboxModule = typeof import('../src/bot/outbox.js');
 type ChannelModule = typeof import('../src/bot/telegram/channel.js');
 type ApiModule = typeof import('../src/bot/telegram/api.js');
-type LoggerModule = typeof import('../src/logger.js');
+type LoggerModule = typeof import('../src/runtime/logger.js');
 
 /** Telegram's documented overall limit: the floor of any fan-out is rows / 30 s. */
 export const PLATFORM_PER_SECOND = 30;

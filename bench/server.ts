@@ -20,7 +20,7 @@ import { distModule } from './lib/repo.js';
 import { FAST_PATH } from './lib/weeklyFastPath.js';
 
 type AppModule = typeof import('../src/app.js');
-type ConfigModule = typeof import('../src/config.js');
+type ConfigModule = typeof import('../src/runtime/config.js');
 type DbModule = typeof import('../src/store/db.js');
 type Channel = import('../src/bot/channel.js').Channel;
 

@@ -5,7 +5,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import type { Config } from './runtime/config.js';
 import { openDb, type Db } from './store/db.js';
 import { Store } from './store/store.js';
 import { Conversation } from './bot/conversation.js';
@@ -19,7 +19,7 @@ import { setupTelegram } from './bot/telegram/setup.js';
 import { setupZalo } from './bot/zalo/setup.js';
 import { setupScheduler } from './scheduler/setup.js';
 import { setupFeedback } from './bot/features/feedback/setup.js';
-import { createLogger } from './logger.js';
+import { createLogger } from './runtime/logger.js';
 import { weeklyRuleOf, type ScheduleConfig } from './scheduler/rules.js';
 import { scheduleFromFile } from './scheduler/scheduleFile.js';
 

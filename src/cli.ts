@@ -4,12 +4,12 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { existsSync } from 'node:fs';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, type Config } from './runtime/config.js';
 import { openDb, type Db } from './store/db.js';
 import { Store } from './store/store.js';
 import { importRosterFile } from './store/roster.js';
 import { backupTo, BackupRefused } from './store/backup.js';
-import { formatRosterError } from './roster/parse.js';
+import { formatRosterError } from './domain/roster.js';
 import { isoLocal } from './domain/calendar.js';
 import { schedulerCliCommands } from './scheduler/cli.js';
 import { feedbackCliCommands } from './bot/features/feedback/cli.js';

@@ -1,8 +1,8 @@
 /** Process entry: config → logger → db (migrate) → app → listen; graceful shutdown. */
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { ConfigError, loadConfig } from './runtime/config.js';
+import { createLogger } from './runtime/logger.js';
 import { openDb } from './store/db.js';
 import { loadDemoRoster } from './demo.js';
 

@@ -20,7 +20,7 @@ import {
 import { DOC_HEADER_LABELS, type DocHeaderKey } from '../digest/template.js';
 import type { DigestKind } from '../digest/model.js';
 import { renderDigestText } from '../digest/text.js';
-import { createLogger } from '../logger.js';
+import { createLogger } from '../runtime/logger.js';
 import { resolvedDocTemplate, schedulerDeps } from './deps.js';
 import {
   commonRoot,

@@ -11,7 +11,7 @@ import {
   PATH_SEPARATOR,
   type RosterError,
   type RosterRow,
-} from '../roster/parse.js';
+} from '../features/roster/parse.js';
 import { tx, type Db } from './db.js';
 import { assignments, organizations, people, units } from './schema.js';
 

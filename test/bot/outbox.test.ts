@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { OutboxSender } from '../../src/bot/outbox.js';
 import type { Channel, ChannelName, OutboxRow, SendResult } from '../../src/bot/channel.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/runtime/logger.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness;

@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { buildApp, type App } from '../../src/app.js';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/runtime/config.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { importRosterFile } from '../../src/store/roster.js';
 import type { InboundContent, OutboundMessage } from '../../src/bot/channel.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/runtime/logger.js';
 
 export const DEMO_ROSTER = fileURLToPath(new URL('../../demo/roster.csv', import.meta.url));
 

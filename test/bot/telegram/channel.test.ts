@@ -4,7 +4,7 @@ import { FakeTelegramApi } from '../../fakes/telegramApi.js';
 import { inlineButtons } from '../../fakes/telegramClient.js';
 import { BotApiClient } from '../../../src/bot/telegram/api.js';
 import { TelegramChannel } from '../../../src/bot/telegram/channel.js';
-import { createLogger } from '../../../src/logger.js';
+import { createLogger } from '../../../src/runtime/logger.js';
 import type { OutboundMessage, OutboxRow } from '../../../src/bot/channel.js';
 
 let fake: FakeTelegramApi;

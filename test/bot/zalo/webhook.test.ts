@@ -20,8 +20,8 @@ import { FakeZaloApi } from '../../fakes/zaloApi.js';
 import { postPartially } from '../../helpers/partialPost.js';
 import { zaloSignature } from '../../../src/bot/zalo/signature.js';
 import { buildApp, type App } from '../../../src/app.js';
-import { loadConfig } from '../../../src/config.js';
-import { createLogger } from '../../../src/logger.js';
+import { loadConfig } from '../../../src/runtime/config.js';
+import { createLogger } from '../../../src/runtime/logger.js';
 import { openDb } from '../../../src/store/db.js';
 import { createZaloRig, CS, OA_SECRET_KEY, TUESDAY, webhookClient, type ZaloRig } from './rig.js';
 

@@ -4,12 +4,12 @@
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
-import { openDb, type Db } from '../src/store/db.js';
-import { importRosterFile } from '../src/store/roster.js';
-import { DEMO_ROSTER } from './helpers/harness.js';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/runtime/config.js';
+import { createLogger } from '../../src/runtime/logger.js';
+import { openDb, type Db } from '../../src/store/db.js';
+import { importRosterFile } from '../../src/store/roster.js';
+import { DEMO_ROSTER } from '../helpers/harness.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';

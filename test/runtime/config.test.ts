@@ -3,8 +3,8 @@
  * only when asked for, and then behind an ADMIN_TOKEN of at least 32 characters.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
-import { createHarness, type Harness } from './helpers/harness.js';
+import { loadConfig } from '../../src/runtime/config.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

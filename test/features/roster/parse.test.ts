@@ -11,7 +11,7 @@ import {
   parseRosterXlsx,
   parseUnitPath,
   unitPathKey,
-} from '../../src/roster/parse.js';
+} from '../../../src/features/roster/parse.js';
 
 const SHARED = '/work/shared/examples/roster-demo.csv';
 const HEADER = 'ma,ho_ten,dien_thoai,vai_tro,to_chuc,dia_ban';
@@ -56,7 +56,7 @@ describe('parseRosterCsv', () => {
   });
 
   it('reads the project demo roster with both area structures', () => {
-    const parsed = parseRosterCsv(readFileSync(new URL('../../demo/roster.csv', import.meta.url)));
+    const parsed = parseRosterCsv(readFileSync(new URL('../../../demo/roster.csv', import.meta.url)));
     expect(parsed.errors).toEqual([]);
     const depths = new Set(parsed.rows.map((r) => r.unitPath.map((l) => l.kind).join('/')));
     expect(depths).toContain('Tỉnh/Thị xã/Phường/Khu phố');
