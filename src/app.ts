@@ -20,7 +20,7 @@ import { setupZalo } from './bot/zalo/setup.js';
 import { setupScheduler } from './scheduler/setup.js';
 import { setupFeedback } from './bot/features/feedback/setup.js';
 import { createLogger } from './runtime/logger.js';
-import { weeklyRuleOf, type ScheduleConfig } from './scheduler/rules.js';
+import { weeklyRuleOf, type ScheduleConfig } from './domain/schedule.js';
 import { scheduleFromFile } from './scheduler/scheduleFile.js';
 
 export interface AppDeps {

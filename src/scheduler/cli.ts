@@ -32,7 +32,7 @@ import {
   weeklyJob,
   type DigestJob,
 } from './digests.js';
-import { periodicRuleOf } from './rules.js';
+import { periodicRuleOf } from '../domain/schedule.js';
 import { tick } from './tick.js';
 
 const KINDS: readonly DigestKind[] = ['weekly', 'monthly', 'quarterly', 'half_year', 'year'];

@@ -10,7 +10,7 @@ import type { Conversation } from '../bot/conversation.js';
 import { reachableAccount, SchedulerStore } from '../store/schedule.js';
 import type { AccountRow, Store } from '../store/store.js';
 import { UrgentStore } from '../store/urgent.js';
-import type { ScheduleConfig } from './rules.js';
+import type { ScheduleConfig } from '../domain/schedule.js';
 
 export interface SchedulerDeps {
   store: Store;

@@ -35,7 +35,7 @@ import { isAtOrUnder, type UnitRow } from '../store/units.js';
 import type { ReportKind } from '../domain/vocabulary.js';
 import { docTemplate, sendToPerson, type SchedulerDeps } from './deps.js';
 import { lateNote } from './late.js';
-import { periodicRuleOf, type Occurrence, type ScheduleConfig } from './rules.js';
+import { periodicRuleOf, type Occurrence, type ScheduleConfig } from '../domain/schedule.js';
 
 export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 

@@ -10,7 +10,7 @@ import { periodNoun } from '../digest/labels.js';
 import type { OutChoice } from '../flows/types.js';
 import type { SchedulerDeps } from './deps.js';
 import { sendToPerson } from './deps.js';
-import type { Occurrence } from './rules.js';
+import type { Occurrence } from '../domain/schedule.js';
 
 interface Owed {
   personId: number;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { DEFAULT_SCHEDULE, loadScheduleConfig, type ScheduleConfig } from './rules.js';
+import { DEFAULT_SCHEDULE, loadScheduleConfig, type ScheduleConfig } from '../domain/schedule.js';
 
 /** The schedule in force: the defaults, overridden by SCHEDULE_FILE when one is given. */
 export function scheduleFromFile(file: string | undefined): ScheduleConfig {

@@ -29,7 +29,7 @@ import {
   quietHoursOf,
   reminderDeliveryTime,
   type Occurrence,
-} from './rules.js';
+} from '../domain/schedule.js';
 
 export const STARTED_AT_KEY = 'scheduler.startedAt';
 export const LAST_TICK_KEY = 'scheduler.lastTick';

@@ -24,7 +24,7 @@ import {
   occurrencesBetween,
   quietHoursOf,
   reminderDeliveryTime,
-} from '../../src/scheduler/rules.js';
+} from '../../src/domain/schedule.js';
 import { prng, telegramUserId } from '../../bench/lib/fixtures.js';
 import { ROOT } from './lib/service.js';
 import { announce, SEED, SIZES } from './lib/sizes.js';

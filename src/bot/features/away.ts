@@ -14,7 +14,7 @@ import {
 import { fold } from '../../domain/text.js';
 import { AWAY_OPTIONS, CANCEL_AWAY, away, awayFrom, awayTo } from '../../flows/defs/away.js';
 import type { SchedulerDeps } from '../../scheduler/deps.js';
-import { weeklyRuleOf } from '../../scheduler/rules.js';
+import { weeklyRuleOf } from '../../domain/schedule.js';
 import type { Feature, SessionState, Turn } from '../turn.js';
 
 const DAY_MS = 86_400_000;

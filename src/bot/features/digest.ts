@@ -29,7 +29,7 @@ import {
   reviveDigest,
   weeklyJob,
 } from '../../scheduler/digests.js';
-import { weeklyRuleOf } from '../../scheduler/rules.js';
+import { weeklyRuleOf } from '../../domain/schedule.js';
 import { isAtOrUnder, type UnitRow } from '../../store/units.js';
 import type { Feature, Turn } from '../turn.js';
 

@@ -23,7 +23,7 @@ import { W2_OPTIONS } from '../../flows/defs/weeklyReport.js';
 import type { Answer, FlowContext, Option } from '../../flows/types.js';
 import type { AssignmentRow } from '../../store/store.js';
 import type { SchedulerDeps } from '../../scheduler/deps.js';
-import { occurrencesBetween, type Occurrence } from '../../scheduler/rules.js';
+import { occurrencesBetween, type Occurrence } from '../../domain/schedule.js';
 import type { Feature, SessionState, Turn } from '../turn.js';
 
 const DAY_MS = 86_400_000;

@@ -10,7 +10,7 @@ import {
   reminderDeliveryTime,
   type Occurrence,
   type ScheduleConfig,
-} from '../../src/scheduler/rules.js';
+} from '../../src/domain/schedule.js';
 
 const withWeekly = (weekly: Record<string, unknown>): ScheduleConfig =>
   loadScheduleConfig({ weekly, periodic: { kinds: [] } });

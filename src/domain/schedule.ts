@@ -25,7 +25,7 @@ import {
   type QuietHours,
   type ReportKind,
   type WeeklyRule,
-} from '../domain/calendar.js';
+} from './calendar.js';
 
 const PLAN = 'KH 01-KH/BDV';
 
