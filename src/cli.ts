@@ -2,9 +2,10 @@
  * The `namtinhhinh` command (DESIGN.md §5). Each command prints its result on stdout and returns
  * an exit status; errors are one clear line on stderr.
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { loadConfig, type Config } from './runtime/config.js';
+import { loadConfig } from './runtime/config.js';
+import { CliError, type CliCommand, type CliContext } from './cli/types.js';
 import { openDb, type Db } from './store/db.js';
 import { Store } from './store/store.js';
 import { importRosterFile } from './store/roster.js';
@@ -13,28 +14,9 @@ import { formatRosterError } from './domain/roster.js';
 import { isoLocal } from './domain/calendar.js';
 import { schedulerCliCommands } from './scheduler/cli.js';
 import { feedbackCliCommands } from './bot/features/feedback/cli.js';
-import { docHeaderCliCommands } from './digest/settingsCli.js';
+import { docHeaderCliCommands } from './cli/settings.js';
 
-export class CliError extends Error {}
-
-export interface CliContext {
-  config: Config;
-  db(): Db;
-  out(line: string): void;
-  err(line: string): void;
-}
-
-export interface CliCommand {
-  /** Words that name it: ["roster", "import"]. */
-  path: string[];
-  usage: string;
-  summary: string;
-  options?: ParseArgsConfig['options'];
-  run(
-    ctx: CliContext,
-    args: { values: Record<string, unknown>; positionals: string[] },
-  ): Promise<number> | number;
-}
+export { CliError, type CliCommand, type CliContext } from './cli/types.js';
 
 function iso(ms: number | null): string | null {
   return ms === null ? null : isoLocal(new Date(ms));

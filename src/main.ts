@@ -4,7 +4,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './runtime/config.js';
 import { createLogger } from './runtime/logger.js';
 import { openDb } from './store/db.js';
-import { loadDemoRoster } from './demo.js';
+import { loadDemoRoster } from './features/roster/demo.js';
 
 async function main(): Promise<void> {
   let config;

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadDemoRoster } from '../../src/demo.js';
+import { loadDemoRoster } from '../../src/features/roster/demo.js';
 import { openDb } from '../../src/store/db.js';
 import { DocSettingsStore } from '../../src/store/docSettings.js';
 import { docxText, runCli, weeklyDigestArgs } from '../helpers/cli.js';

@@ -1,6 +1,6 @@
 /** `namtinhhinh settings doc-header` (DESIGN.md §5): the formal document's settings for a scope. */
 import { readFileSync } from 'node:fs';
-import { CliError, type CliCommand } from '../cli.js';
+import { CliError, type CliCommand } from './types.js';
 import { commonRoot, findUnit } from '../scheduler/digests.js';
 import {
   DocSettingsStore,
@@ -19,7 +19,7 @@ import {
   type DocHeaderKey,
   type DocHeaderSettings,
   type FieldSource,
-} from './template.js';
+} from '../digest/template.js';
 
 const SOURCE_LABELS: Record<FieldSource, string> = {
   roster: 'theo danh sách',
