@@ -19,6 +19,26 @@ export default tseslint.config(
     },
   },
   {
+    // Small units (issue 12): a function a reader can hold in mind, a file a reader can finish.
+    files: ['src/**/*.ts'],
+    ignores: ['src/flows/defs/**'],
+    rules: {
+      'max-lines-per-function': ['error', { max: 80, skipBlankLines: true, skipComments: true }],
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    // The driver is the store's own: health, backup and migrations are store functions.
+    files: ['src/**/*.ts'],
+    ignores: ['src/store/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: '$client', message: 'Only src/store/ reaches the database driver.' },
+      ],
+    },
+  },
+  {
     files: ['src/runtime/config.ts', 'test/**', 'bench/**', 'bin/**', 'drizzle.config.ts', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -11,7 +11,8 @@ import type { AccountRow, Store } from '../store/store.js';
 import type { Inbound, OutboundMessage } from './channel.js';
 import type { ButtonHandler, Command, Feature, FlowHandler, SessionState, Turn } from './turn.js';
 import { lastShownMessage } from '../store/chatView.js';
-import { CLAIM_BUTTON, Linking } from './linking.js';
+import { CLAIM_BUTTON, LinkingChat } from './chat/linking.js';
+import { LinkingRepo } from '../store/linking.js';
 
 /** Cadres are "đồng chí"; anyone not linked to the roster is a citizen (brief §7). */
 const you = (turn: Turn): string => (turn.person ? 'Đồng chí' : 'Bác/Anh/Chị');
@@ -30,13 +31,13 @@ export class Conversation {
   private readonly flowHandlers = new Map<string, FlowHandler>();
   private readonly buttons = new Map<string, ButtonHandler>();
   private readonly definitions = new Map<string, FlowDef>();
-  private readonly linking: Linking;
+  private readonly linking: LinkingChat;
 
   constructor(
     private readonly store: Store,
     readonly options: ConversationOptions,
   ) {
-    this.linking = new Linking(store, this);
+    this.linking = new LinkingChat({ store, repo: new LinkingRepo(store.db) }, this);
     // A leader's answer to a link request: handled here, whatever features are in use.
     this.buttons.set(CLAIM_BUTTON, {
       prefix: CLAIM_BUTTON,
