@@ -13,7 +13,7 @@ export default tseslint.config(
         'error',
         {
           selector: "MemberExpression[object.name='process'][property.name='env']",
-          message: 'Read configuration through src/config.ts only.',
+          message: 'Read configuration through src/runtime/config.ts only.',
         },
       ],
     },
