@@ -5,7 +5,6 @@
  * as the roster does and imports into another installation with the same roster.
  */
 import { z } from 'zod';
-import { cleanText, fold } from '../domain/text.js';
 import {
   DEFAULT_DOC_TEMPLATE,
   DOC_HEADER_KEYS,
@@ -14,41 +13,13 @@ import {
   type DocHeaderSettings,
   type DocTemplate,
   type ResolvedDocTemplate,
-} from '../digest/template.js';
+} from '../domain/docTemplate.js';
 import type { Db } from './db.js';
-import { KvTable } from './kv.js';
-import { toUnit, type UnitRow } from './units.js';
+import type { UnitRow } from './ports.js';
+import { SqliteAreas } from './repos/areas.js';
+import { docHeaderSettingsSchema, SqliteDocuments } from './repos/documents.js';
 
-const PREFIX = 'doc.header:';
-const MAX_TEXT = 600;
-const MAX_RECIPIENTS = 20;
-
-const text = z
-  .string()
-  .transform((s) => cleanText(s).replace(/\s*\n\s*/g, ' '))
-  .refine((s) => s.length <= MAX_TEXT, `dài quá ${MAX_TEXT} ký tự`);
-
-/** One scope's settings as stored and as written in the file; an empty value means "not set". */
-export const docHeaderSettingsSchema = z
-  .object({
-    issuingBody: text.optional(),
-    issuingBodyInText: text.optional(),
-    superiorBody: text.optional(),
-    place: text.optional(),
-    planReference: text.optional(),
-    recipients: z
-      .array(text)
-      .max(MAX_RECIPIENTS)
-      .transform((a) => a.filter((s) => s !== ''))
-      .optional(),
-    signaturePrefix: text.optional(),
-    signerTitle: text.optional(),
-    signerName: text.optional(),
-    numberSuffix: text
-      .refine((s) => s === '' || /^[\p{L}\p{N}/.-]+$/u.test(s), 'chỉ gồm chữ, số, "/", "-" hoặc "."')
-      .optional(),
-  })
-  .strict();
+export { docHeaderSettingsSchema } from './repos/documents.js';
 
 /** The documented file (config/doc-header.example.json): settings by unit path. */
 export const docHeaderFileSchema = z
@@ -59,87 +30,44 @@ export const docHeaderFileSchema = z
   .strict();
 export type DocHeaderFile = z.infer<typeof docHeaderFileSchema>;
 
-/** Drops empty values, so "set to empty" and "never set" are one state. */
-function compact(s: DocHeaderSettings): DocHeaderSettings {
-  const out: Record<string, unknown> = {};
-  for (const key of DOC_HEADER_KEYS) {
-    const v = s[key];
-    if (Array.isArray(v) ? v.length > 0 : typeof v === 'string' && v !== '') out[key] = v;
-  }
-  return out as DocHeaderSettings;
-}
-
 export function isDocHeaderKey(key: string): key is DocHeaderKey {
   return (DOC_HEADER_KEYS as readonly string[]).includes(key);
 }
 
+/** The formal document's settings as callers outside the store know them: delegates to ./repos. */
 export class DocSettingsStore {
-  private readonly kv: KvTable;
+  private readonly documents: SqliteDocuments;
+  private readonly areas: SqliteAreas;
 
-  constructor(private readonly db: Db) {
-    this.kv = new KvTable(db.$client);
-  }
-
-  private get sql() {
-    return this.db.$client;
+  constructor(db: Db) {
+    this.documents = new SqliteDocuments(db);
+    this.areas = new SqliteAreas(db);
   }
 
   get(unitPath: string): DocHeaderSettings {
-    const stored = this.kv.get<unknown>(PREFIX + unitPath);
-    if (stored === undefined) return {};
-    // A row edited by hand into something invalid is ignored rather than printed.
-    const parsed = docHeaderSettingsSchema.safeParse(stored);
-    return parsed.success ? compact(parsed.data) : {};
+    return this.documents.docHeader(unitPath);
   }
 
   /** Replaces the scope's settings; nothing left set removes the row. */
   put(unitPath: string, settings: DocHeaderSettings, now: number): void {
-    const value = compact(settings);
-    if (Object.keys(value).length === 0) {
-      this.kv.delete(PREFIX + unitPath);
-      return;
-    }
-    this.kv.set(PREFIX + unitPath, value, now);
+    this.documents.putDocHeader(unitPath, settings, now);
   }
 
   /** Every scope with stored settings, by path. */
   all(): Array<{ path: string; settings: DocHeaderSettings }> {
-    const rows = this.sql
-      .prepare("SELECT key FROM kv WHERE key LIKE 'doc.header:%' ORDER BY key")
-      .all() as Array<{ key: string }>;
-    return rows
-      .map((r) => r.key.slice(PREFIX.length))
-      .map((path) => ({ path, settings: this.get(path) }))
-      .filter((r) => Object.keys(r.settings).length > 0);
+    return this.documents.docHeaders();
   }
 
   unitByPath(path: string): UnitRow | undefined {
-    return toUnit(this.sql.prepare('SELECT * FROM units WHERE path = ?').get(path));
+    return this.areas.unitByPath(path);
   }
 
   unit(id: number): UnitRow | undefined {
-    return toUnit(this.sql.prepare('SELECT * FROM units WHERE id = ?').get(id));
+    return this.areas.unit(id);
   }
 
-  /**
-   * The veterans' association as the roster spells it for people working at or under the unit
-   * ("Hội CCB"); the service is the association's, so that is also the answer when nobody has one.
-   */
   organizationFor(unit: UnitRow): string {
-    const rows = this.sql
-      .prepare(
-        `SELECT o.name AS name, COUNT(*) AS n
-           FROM assignments a
-           JOIN people p ON p.id = a.person_id
-           JOIN organizations o ON o.id = p.organization_id
-           JOIN units u ON u.id = a.unit_id
-          WHERE a.to_at IS NULL AND p.active = 1 AND (u.path = ? OR substr(u.path, 1, ?) = ?)
-          GROUP BY o.name
-          ORDER BY n DESC, o.name`,
-      )
-      .all(unit.path, unit.path.length + 3, `${unit.path} > `) as Array<{ name: string }>;
-    const ccb = rows.find((r) => /\bccb\b|cuu chien binh/.test(fold(r.name)));
-    return ccb?.name ?? 'Hội CCB';
+    return this.areas.organizationFor(unit);
   }
 
   /** The scope's template: roster-derived fields, then its stored settings, over `base`. */

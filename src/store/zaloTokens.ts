@@ -1,17 +1,15 @@
 /**
- * Zalo OA tokens in the `kv` table, and the lease that keeps two processes (the service and the
- * CLI, or two replicas) from refreshing at once: Zalo refresh tokens are single-use, so two
- * refreshes racing with the same token lose the grant for good.
+ * Zalo OA tokens for the Zalo side (SqliteZaloTokenStore): the rows are ./repos/zaloTokens.ts; this
+ * adds the waiting for the lease. Two processes (the service and the CLI, or two replicas) must
+ * not refresh at once: Zalo refresh tokens are single-use, so two refreshes racing with the same
+ * token lose the grant for good.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { ZaloTokens, ZaloTokenStore } from '../bot/zalo/tokens.js';
-import { ZaloTransientError } from '../bot/zalo/tokens.js';
-import type { Db } from './db.js';
+import { TokenLeaseBusy, type ZaloTokens, type ZaloTokenStore } from '../domain/zaloTokens.js';
+import { tx, type Db } from './db.js';
+import { SqliteZaloTokens } from './repos/zaloTokens.js';
 
-export const ZALO_TOKENS_KEY = 'zalo.tokens';
-export const ZALO_REFRESH_LOCK_KEY = 'zalo.refresh_lock';
-/** sha256 of the last ZALO_REFRESH_TOKEN taken from the environment, so one value is used once. */
-export const ZALO_BOOTSTRAP_KEY = 'zalo.bootstrap';
+export { ZALO_BOOTSTRAP_KEY, ZALO_REFRESH_LOCK_KEY, ZALO_TOKENS_KEY } from './repos/zaloTokens.js';
 
 export interface SqliteZaloTokenStoreOptions {
   /** How long a lease lives if its holder dies without releasing it. Must outlast one refresh call. */
@@ -27,8 +25,6 @@ export interface SqliteZaloTokenStoreOptions {
   wallClock?: () => number;
 }
 
-type Lease = { owner: string; expiresAt: number };
-
 export class SqliteZaloTokenStore implements ZaloTokenStore {
   /** Distinguishes this store (one per process) from others holding the lease. */
   readonly owner = `${process.pid}:${randomBytes(6).toString('hex')}`;
@@ -36,6 +32,7 @@ export class SqliteZaloTokenStore implements ZaloTokenStore {
   private readonly pollMs: number;
   private readonly waitMs: number;
   private readonly wallClock: () => number;
+  private readonly rows: SqliteZaloTokens;
   /** Callers in this process queue here first; the lease is for other processes. */
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -47,20 +44,15 @@ export class SqliteZaloTokenStore implements ZaloTokenStore {
     this.pollMs = opts.pollMs ?? 50;
     this.waitMs = opts.waitMs ?? 45_000;
     this.wallClock = opts.wallClock ?? Date.now;
+    this.rows = new SqliteZaloTokens(db, this.wallClock);
   }
 
   load(): ZaloTokens | null {
-    const value = this.read<Partial<ZaloTokens>>(ZALO_TOKENS_KEY);
-    if (!value || typeof value.refreshToken !== 'string' || value.refreshToken === '') return null;
-    return {
-      accessToken: typeof value.accessToken === 'string' ? value.accessToken : '',
-      refreshToken: value.refreshToken,
-      expiresAt: typeof value.expiresAt === 'number' ? value.expiresAt : 0,
-    };
+    return this.rows.load();
   }
 
   save(t: ZaloTokens): void {
-    this.write(ZALO_TOKENS_KEY, t);
+    this.rows.save(t);
   }
 
   withRefreshLock<T>(fn: () => Promise<T>): Promise<T> {
@@ -81,79 +73,35 @@ export class SqliteZaloTokenStore implements ZaloTokenStore {
   async adoptRefreshToken(refreshToken: string): Promise<'adopted' | 'kept'> {
     const hash = createHash('sha256').update(refreshToken).digest('hex');
     return this.withRefreshLock(async () => {
-      const current = this.load();
-      const lastHash = this.read<string>(ZALO_BOOTSTRAP_KEY);
+      const current = this.rows.load();
+      const lastHash = this.rows.bootstrapHash();
       if (current && (lastHash === hash || current.refreshToken === refreshToken)) return 'kept';
       if (current && lastHash === undefined) {
         // Tokens from before this rule existed: the variable is most likely the stale original.
-        this.write(ZALO_BOOTSTRAP_KEY, hash);
+        this.rows.setBootstrapHash(hash);
         return 'kept';
       }
-      this.db.$client
-        .transaction(() => {
-          this.save({ accessToken: '', refreshToken, expiresAt: 0 });
-          this.write(ZALO_BOOTSTRAP_KEY, hash);
-        })
-        .immediate();
+      tx(this.db, () => {
+        this.rows.save({ accessToken: '', refreshToken, expiresAt: 0 });
+        this.rows.setBootstrapHash(hash);
+      });
       return 'adopted';
     });
   }
 
   private async leased<T>(fn: () => Promise<T>): Promise<T> {
     const giveUpAt = this.wallClock() + this.waitMs;
-    while (!this.tryAcquire()) {
+    // IMMEDIATE: the read and the write of the lease happen under SQLite's write lock.
+    while (!tx(this.db, () => this.rows.tryAcquire(this.owner, this.leaseMs))) {
       if (this.wallClock() >= giveUpAt) {
-        throw new ZaloTransientError('another process has been refreshing the Zalo token for too long');
+        throw new TokenLeaseBusy('another process has been refreshing the Zalo token for too long');
       }
       await new Promise((resolve) => setTimeout(resolve, this.pollMs));
     }
     try {
       return await fn();
     } finally {
-      this.release();
+      tx(this.db, () => this.rows.release(this.owner));
     }
-  }
-
-  /** IMMEDIATE: the read and the write of the lease happen under SQLite's write lock. */
-  private tryAcquire(): boolean {
-    return this.db.$client
-      .transaction(() => {
-        const lease = this.read<Lease>(ZALO_REFRESH_LOCK_KEY);
-        const now = this.wallClock();
-        if (lease && lease.owner !== this.owner && lease.expiresAt > now) return false;
-        this.write(ZALO_REFRESH_LOCK_KEY, { owner: this.owner, expiresAt: now + this.leaseMs });
-        return true;
-      })
-      .immediate();
-  }
-
-  private release(): void {
-    this.db.$client
-      .transaction(() => {
-        const lease = this.read<Lease>(ZALO_REFRESH_LOCK_KEY);
-        if (lease?.owner === this.owner)
-          this.db.$client.prepare('DELETE FROM kv WHERE key = ?').run(ZALO_REFRESH_LOCK_KEY);
-      })
-      .immediate();
-  }
-
-  private read<T>(key: string): T | undefined {
-    const row = this.db.$client.prepare('SELECT value FROM kv WHERE key = ?').get(key) as
-      { value: string } | undefined;
-    if (!row) return undefined;
-    try {
-      return JSON.parse(row.value) as T;
-    } catch {
-      return undefined;
-    }
-  }
-
-  private write(key: string, value: unknown): void {
-    this.db.$client
-      .prepare(
-        `INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?)
-         ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
-      )
-      .run(key, JSON.stringify(value), this.wallClock());
   }
 }

@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ZaloTokenManager } from '../../src/bot/zalo/tokens.js';
+import { ZaloTokenManager, ZaloTransientError } from '../../src/bot/zalo/tokens.js';
+import { TokenLeaseBusy } from '../../src/domain/zaloTokens.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { SqliteZaloTokenStore, ZALO_REFRESH_LOCK_KEY } from '../../src/store/zaloTokens.js';
 import { FakeZaloApi } from '../fakes/zaloApi.js';
@@ -77,6 +78,26 @@ describe('SqliteZaloTokenStore', () => {
     const holding = a.store.withRefreshLock(() => new Promise<void>((r) => (release = r)));
     await new Promise((r) => setTimeout(r, 10));
     await expect(other.withRefreshLock(async () => 'never')).rejects.toThrow(/too long/);
+    release();
+    await holding;
+  });
+
+  it('reports a busy lease to the Zalo side as a transient failure, so the send is retried', async () => {
+    const a = processOnDb();
+    const other = new SqliteZaloTokenStore(a.db, { pollMs: 5, waitMs: 30 });
+    const tokens = new ZaloTokenManager({
+      store: other,
+      appId: api.appId,
+      appSecret: api.appSecret,
+      oauthBase: api.oauthBase,
+    });
+    // Expired, so the next send must refresh under the lease.
+    a.store.save(api.issueTokens(0));
+    let release!: () => void;
+    const holding = a.store.withRefreshLock(() => new Promise<void>((r) => (release = r)));
+    await new Promise((r) => setTimeout(r, 10));
+    await expect(other.withRefreshLock(async () => 'never')).rejects.toBeInstanceOf(TokenLeaseBusy);
+    await expect(tokens.getAccessToken()).rejects.toBeInstanceOf(ZaloTransientError);
     release();
     await holding;
   });

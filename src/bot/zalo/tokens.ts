@@ -1,21 +1,19 @@
 import { request, type Dispatcher } from 'undici';
 
-export type ZaloTokens = {
-  accessToken: string;
-  refreshToken: string;
-  /** ms since epoch */
-  expiresAt: number;
-};
+import { TokenLeaseBusy, type ZaloTokens, type ZaloTokenStore } from '../../domain/zaloTokens.js';
 
-export interface ZaloTokenStore {
-  load(): Promise<ZaloTokens | null> | ZaloTokens | null;
-  save(t: ZaloTokens): void | Promise<void>;
-  /**
-   * Runs `fn` while holding a lock shared by every process using the same tokens (the SQLite
-   * store uses a lease row). Zalo refresh tokens are single-use, so two refreshes racing with
-   * the same token lose the grant.
-   */
-  withRefreshLock<T>(fn: () => Promise<T>): Promise<T>;
+export type { ZaloTokens, ZaloTokenStore } from '../../domain/zaloTokens.js';
+
+/** The store's "lease held too long" is, for a send, a failure that a later attempt may not have. */
+function leaseBusyAsTransient(store: ZaloTokenStore): ZaloTokenStore {
+  return {
+    load: () => store.load(),
+    save: (t) => store.save(t),
+    withRefreshLock: (fn) =>
+      store.withRefreshLock(fn).catch((err: unknown) => {
+        throw err instanceof TokenLeaseBusy ? new ZaloTransientError(err.message, { cause: err }) : err;
+      }),
+  };
 }
 
 export type ZaloTokenStatus = {
@@ -103,7 +101,7 @@ export class ZaloTokenManager {
   private failure: { reason: string; since: number; refreshToken: string | null } | null = null;
 
   constructor(opts: ZaloTokenManagerOptions) {
-    this.store = opts.store;
+    this.store = leaseBusyAsTransient(opts.store);
     this.appId = opts.appId;
     this.appSecret = opts.appSecret;
     this.oauthBase = trimSlash(opts.oauthBase ?? 'https://oauth.zaloapp.com');
