@@ -10,7 +10,7 @@ import { distModule } from './lib/repo.js';
 import { PROVINCE, pick, prng, rosterCsv } from './lib/fixtures.js';
 
 type DbModule = typeof import('../src/store/db.js');
-type RosterModule = typeof import('../src/store/roster.js');
+type RosterModule = typeof import('../src/features/roster/import.js');
 type CalendarModule = typeof import('../src/domain/calendar.js');
 type ModelModule = typeof import('../src/digest/model.js');
 type DocxModule = typeof import('../src/digest/docx.js');
@@ -83,7 +83,7 @@ export interface DigestFixture {
 /** Builds the database once (untimed): roster import, then the reports in one transaction. */
 export async function prepareDigestDb(dir: string, seed: number): Promise<DigestFixture> {
   const { openDb } = await distModule<DbModule>('store/db.js');
-  const { importRosterFile } = await distModule<RosterModule>('store/roster.js');
+  const { importRosterFile } = await distModule<RosterModule>('features/roster/import.js');
   const { weeklyPeriodAt, previousPeriod } = await distModule<CalendarModule>('domain/calendar.js');
   const dbPath = join(dir, 'digest.db');
   const csvPath = join(dir, 'digest-roster.csv');

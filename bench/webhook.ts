@@ -20,7 +20,7 @@ import type { ServerEnv } from './server.js';
 
 type DbModule = typeof import('../src/store/db.js');
 type StoreModule = typeof import('../src/store/store.js');
-type RosterModule = typeof import('../src/store/roster.js');
+type RosterModule = typeof import('../src/features/roster/import.js');
 
 export type System = 'app' | 'telegraf' | 'bare';
 
@@ -37,7 +37,7 @@ export function tuesdayMorningOffset(now = Date.now()): number {
 export async function prepareWebhookDb(path: string, cadres: number): Promise<void> {
   const { openDb } = await distModule<DbModule>('store/db.js');
   const { Store } = await distModule<StoreModule>('store/store.js');
-  const { importRosterFile } = await distModule<RosterModule>('store/roster.js');
+  const { importRosterFile } = await distModule<RosterModule>('features/roster/import.js');
   const { writeFileSync } = await import('node:fs');
   const csvPath = `${path}.roster.csv`;
   const roster = rosterCsv({ wards: 10, areasPerWard: 10, cadres });

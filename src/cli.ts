@@ -8,7 +8,7 @@ import { loadConfig } from './runtime/config.js';
 import { CliError, type CliCommand, type CliContext } from './cli/types.js';
 import { openDb, type Db } from './store/db.js';
 import { Store } from './store/store.js';
-import { importRosterFile } from './store/roster.js';
+import { importRosterFile } from './features/roster/import.js';
 import { backupTo, BackupRefused } from './store/backup.js';
 import { formatRosterError } from './domain/roster.js';
 import { isoLocal } from './domain/calendar.js';

@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { importRosterFile } from '../../src/store/roster.js';
+import { importRosterFile } from '../../src/features/roster/import.js';
 import { createHarness, DEMO_ROSTER, type Harness, type TestChat } from '../helpers/harness.js';
 import { createZaloRig, type ZaloRig } from './zalo/rig.js';
 

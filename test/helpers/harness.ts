@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/runtime/config.js';
 import { openDb, type Db } from '../../src/store/db.js';
-import { importRosterFile } from '../../src/store/roster.js';
+import { importRosterFile } from '../../src/features/roster/import.js';
 import type { InboundContent, OutboundMessage } from '../../src/bot/channel.js';
 import { createLogger } from '../../src/runtime/logger.js';
 

@@ -8,7 +8,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/runtime/config.js';
 import { createLogger } from '../../src/runtime/logger.js';
 import { openDb, type Db } from '../../src/store/db.js';
-import { importRosterFile } from '../../src/store/roster.js';
+import { importRosterFile } from '../../src/features/roster/import.js';
 import { DEMO_ROSTER } from '../helpers/harness.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

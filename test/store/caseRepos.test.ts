@@ -11,7 +11,7 @@ import { CaseStore } from '../../src/store/cases.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import type { CaseRepos } from '../../src/store/ports.js';
 import { sqliteCaseRepos } from '../../src/store/repos/caseRepos.js';
-import { importRosterFile } from '../../src/store/roster.js';
+import { importRosterFile } from '../../src/features/roster/import.js';
 
 const DEMO = fileURLToPath(new URL('../../demo/roster.csv', import.meta.url));
 const NOW = Date.parse('2026-12-11T10:00:00+07:00');

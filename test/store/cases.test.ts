@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/store/db.js';
-import { importRosterFile } from '../../src/store/roster.js';
+import { importRosterFile } from '../../src/features/roster/import.js';
 import { Store } from '../../src/store/store.js';
 import { caseDigestRows, CaseStore, type CaseRow } from '../../src/store/cases.js';
 

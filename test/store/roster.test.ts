@@ -6,12 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../src/store/db.js';
-import {
-  applyRoster,
-  describeRosterErrors,
-  importRosterFile,
-  type RosterSummary,
-} from '../../src/store/roster.js';
+import { applyRoster, type RosterSummary } from '../../src/store/roster.js';
+import { describeRosterErrors, importRosterFile } from '../../src/features/roster/import.js';
 import { assignments, organizations, people, units } from '../../src/store/schema.js';
 
 const SHARED = '/work/shared/examples/roster-demo.csv';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Db } from '../../store/db.js';
 import { importDocHeaderFile } from '../../store/docSettings.js';
-import { importRosterFile } from '../../store/roster.js';
+import { importRosterFile } from '../../features/roster/import.js';
 import { Store } from '../../store/store.js';
 
 export const DEMO_ROSTER = fileURLToPath(new URL('../../../demo/roster.csv', import.meta.url));

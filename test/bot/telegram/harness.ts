@@ -11,7 +11,7 @@ import { buildApp, type App } from '../../../src/app.js';
 import { loadConfig } from '../../../src/runtime/config.js';
 import { createLogger } from '../../../src/runtime/logger.js';
 import { openDb, type Db } from '../../../src/store/db.js';
-import { importRosterFile } from '../../../src/store/roster.js';
+import { importRosterFile } from '../../../src/features/roster/import.js';
 import type { Feature } from '../../../src/bot/turn.js';
 import { DEMO_ROSTER } from '../../helpers/harness.js';
 import { FakeTelegramApi } from '../../fakes/telegramApi.js';

@@ -17,7 +17,7 @@ import { pickPeriod } from '../../../src/flows/defs/pickers.js';
 import { TOPICS } from '../../../src/domain/topics.js';
 import { openDb } from '../../../src/store/db.js';
 import { Store } from '../../../src/store/store.js';
-import { importRosterFile } from '../../../src/store/roster.js';
+import { importRosterFile } from '../../../src/features/roster/import.js';
 import type { ChannelName } from '../../../src/bot/channel.js';
 import { pick, rosterCsv, telegramUserId } from '../../../bench/lib/fixtures.js';
 import { deliverUntilAcked, sleep, WEBHOOK_SECRET } from './service.js';
