@@ -99,7 +99,7 @@ module.exports = {
       name: 'nothing-imports-entry',
       comment: 'app.ts, main.ts and cli.ts wire and run the parts; a part that imports them hides a cycle.',
       severity: 'error',
-      from: {},
+      from: { pathNot: LAYERS.entry },
       to: { path: LAYERS.entry },
     },
     {
