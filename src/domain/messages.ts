@@ -48,8 +48,10 @@ export interface FlowSession {
   returnToReview?: boolean;
   /** Increases with every question sent; a button carries it so an old button can be recognised. */
   seq: number;
-  /** The instance whose answer waits for the host (see Question.hold). */
+  /** The instance whose answer waits for the host's check (see Question.check). */
   held?: string;
+  /** Text of the message that asked question `seq`, so closing it needs no read-back of the outbox. */
+  asked?: string;
 }
 
 export interface OutChoice {

@@ -1,4 +1,4 @@
-/** Question.hold: the engine stops after a held answer until the host proceeds or re-asks. */
+/** Question.check: the engine stops after a held answer until the host proceeds or re-asks. */
 import { describe, expect, it } from 'vitest';
 import { proceed, repeatCurrent, resume, start } from '../../src/flows/engine.js';
 import type { FlowDef } from '../../src/flows/types.js';
@@ -8,8 +8,8 @@ const def: FlowDef = {
   version: 1,
   title: 'held',
   questions: [
-    { key: 'A', kind: 'single', label: 'A', prompt: 'Ở đâu?', optionsFrom: 'places', hold: true },
-    { key: 'B', kind: 'text', label: 'B', prompt: 'Tên?', hold: true },
+    { key: 'A', kind: 'single', label: 'A', prompt: 'Ở đâu?', optionsFrom: 'places', check: 'area_lookup' },
+    { key: 'B', kind: 'text', label: 'B', prompt: 'Tên?', check: 'contact_details' },
     { key: 'C', kind: 'yesno', label: 'C', prompt: 'Xong?' },
   ],
 };
@@ -53,7 +53,7 @@ describe('held questions', () => {
   });
 
   it('leave unheld questions as they were: an unknown choice is asked again', () => {
-    const plain: FlowDef = { ...def, questions: def.questions.map((q) => ({ ...q, hold: false })) };
+    const plain: FlowDef = { ...def, questions: def.questions.map((q) => ({ ...q, check: undefined })) };
     const r = resume(plain, start(plain, ctx()).session, { type: 'text', text: 'dong coi' });
     expect(r.session.held).toBeUndefined();
     expect(r.session.answers.A).toBeUndefined();

@@ -27,6 +27,8 @@ export const away: FlowDef = {
       optionsFrom: 'choices',
     },
   ],
+  context: { lists: ['choices'] },
+  onSubmit: 'record_away_choice',
 };
 
 export const awayFrom: FlowDef = {
@@ -42,6 +44,8 @@ export const awayFrom: FlowDef = {
       maxLength: 40,
     },
   ],
+  context: { vars: ['example'] },
+  onSubmit: 'record_away_from',
 };
 
 export const awayTo: FlowDef = {
@@ -57,4 +61,6 @@ export const awayTo: FlowDef = {
       maxLength: 40,
     },
   ],
+  context: { vars: ['example'] },
+  onSubmit: 'record_away_to',
 };

@@ -4,7 +4,8 @@
  *
  * The host fills `cases` (the open cases the cadre may handle; empty when the flow starts for one
  * case, which skips CASE) and `statuses` (the steps allowed from the case's current status), shows
- * the case when CASE is answered (held), and refuses a note that is not text (held).
+ * the case when CASE is answered (check `case_select`), and refuses a note that is not text
+ * (check `text_only`).
  */
 import type { FlowDef, Option } from '../types.js';
 
@@ -35,7 +36,7 @@ export const caseUpdate: FlowDef = {
       label: 'Vụ việc',
       prompt: 'Đồng chí chọn việc cần cập nhật:',
       optionsFrom: 'cases',
-      hold: true,
+      check: 'case_select',
     },
     {
       key: 'STATUS',
@@ -65,7 +66,9 @@ export const caseUpdate: FlowDef = {
           { answer: 'TO', in: ['khac'] },
         ],
       },
-      hold: true,
+      check: 'text_only',
     },
   ],
+  context: { vars: ['code'], lists: ['cases', 'statuses'] },
+  onSubmit: 'update_case',
 };

@@ -4,9 +4,9 @@
  * (`feedback_cadre`, "nhập hộ"), which skips the notice D0 and the anonymity question D8 but records
  * how the person's consent was obtained.
  *
- * The host (bot/features/feedback) resolves the held questions: D0 (declining ends the flow and
- * nothing is stored), D2 and D4 (media size), D3 (the area: typed part of a name, or the tree) and
- * D9 (name and phone, the phone checked).
+ * The host runs the checks the questions declare: D0 `consent` (declining ends the flow and nothing
+ * is stored), D2 and D4 `media_size`, D3 `area_lookup` (typed part of a name, or the tree) and D9
+ * `contact_details` (name and phone, the phone checked).
  */
 import { TOPICS } from '../../domain/topics.js';
 import type { Condition, FlowDef, Option, Question } from '../types.js';
@@ -64,7 +64,7 @@ function questions(mode: 'citizen' | 'cadre'): Question[] {
           'Đây là kênh tiếp nhận ý kiến của {org}. Ý kiến của Bác/Anh/Chị sẽ được cán bộ phụ trách địa bàn tiếp nhận và chuyển đến nơi có trách nhiệm. Muốn khiếu nại, tố cáo chính thức, xin đến Bộ phận tiếp công dân của UBND {ubnd}.',
         hint: '«Tôi đồng ý để Hội sử dụng thông tin này để xem xét, chuyển giải quyết.»',
         options: CONSENT_OPTIONS,
-        hold: true,
+        check: 'consent',
       }
     : {
         key: 'D0c',
@@ -90,7 +90,7 @@ function questions(mode: 'citizen' | 'cadre'): Question[] {
       prompt: citizen ? 'Xin nói rõ sự việc 🎤' : 'Đồng chí ghi rõ sự việc 🎤',
       hint: 'Gõ chữ, gửi ghi âm, ảnh hoặc tệp đều được.',
       maxLength: 2000,
-      hold: true,
+      check: 'media_size',
     },
     {
       key: 'D3',
@@ -99,7 +99,7 @@ function questions(mode: 'citizen' | 'cadre'): Question[] {
       prompt: 'Việc này ở thôn, khu phố nào?',
       hint: '{areaHint}',
       optionsFrom: 'areas',
-      hold: true,
+      check: 'area_lookup',
     },
     {
       key: 'D4',
@@ -109,7 +109,7 @@ function questions(mode: 'citizen' | 'cadre'): Question[] {
       hint: 'Gửi ảnh hoặc tệp, hoặc bấm "Không".',
       required: false,
       skipOption: NO_ATTACHMENT,
-      hold: true,
+      check: 'media_size',
     },
     {
       key: 'D5',
@@ -153,7 +153,7 @@ function questions(mode: 'citizen' | 'cadre'): Question[] {
     maxLength: 200,
     required: citizen ? CONTACT_REQUIRED : false,
     when: citizen ? undefined : { not: { answer: 'D0c', in: ['khong_danh_tinh'] } },
-    hold: true,
+    check: 'contact_details',
   });
   return list;
 }
@@ -170,6 +170,8 @@ export const feedbackCitizen: FlowDef = {
     editLabel: 'Sửa',
   },
   done: 'Đã nhận phản ánh, mã số {code}. Cán bộ phụ trách địa bàn sẽ liên hệ trong {days}.',
+  context: { vars: ['org', 'ubnd', 'areaHint', 'contactHint'], lists: ['areas'] },
+  onSubmit: 'file_case',
 };
 
 export const feedbackCadre: FlowDef = {
@@ -180,4 +182,6 @@ export const feedbackCadre: FlowDef = {
   questions: questions('cadre'),
   review: { prompt: 'Đồng chí xem lại và bấm GỬI PHẢN ÁNH.', submitLabel: 'Gửi phản ánh', editLabel: 'Sửa' },
   done: 'Đã ghi phản ánh nhập hộ, mã số {code}.',
+  context: { vars: ['areaHint', 'contactHint'], lists: ['areas'] },
+  onSubmit: 'file_case',
 };

@@ -257,6 +257,13 @@ export const periodicReport: FlowDef = {
     editLabel: 'Sửa',
   },
   done: 'Đã gửi lúc {time}. Cảm ơn đồng chí!',
+  context: {
+    vars: ['period', 'area', 'c2_weekly', 'c5_weekly', 'c5n_weekly', 'c6_weekly', 'c6_counts'],
+    lists: ['c2', 'c5', 'documents', 'openCases'],
+    flags: [...Object.values(PREFILL_FLAGS), 'hasDocuments'],
+  },
+  onSubmit: 'submit_periodic_report',
+  onProgress: 'save_draft',
 };
 
 /** Which periodic report (kind × area) the cadre files now, when there is more than one. */
@@ -273,4 +280,6 @@ export const pickPeriodic: FlowDef = {
       optionsFrom: 'items',
     },
   ],
+  context: { lists: ['items'] },
+  onSubmit: 'start_periodic_report',
 };

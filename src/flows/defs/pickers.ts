@@ -14,6 +14,8 @@ export const pickArea: FlowDef = {
       optionsFrom: 'areas',
     },
   ],
+  context: { lists: ['areas'] },
+  onSubmit: 'start_weekly_for_area',
 };
 
 export const pickPeriod: FlowDef = {
@@ -29,4 +31,6 @@ export const pickPeriod: FlowDef = {
       optionsFrom: 'periods',
     },
   ],
+  context: { vars: ['area'], lists: ['periods'] },
+  onSubmit: 'start_weekly_for_period',
 };

@@ -231,6 +231,8 @@ export const urgentReport: FlowDef = {
     editLabel: 'Sửa',
   },
   done: 'Đã gửi báo cáo đột xuất lúc {time}.',
+  context: { lists: ['areas'] },
+  onSubmit: 'file_incident',
 };
 
 /** Which incident a "Cập nhật diễn biến" is about, when the cadre has several open. */
@@ -247,6 +249,8 @@ export const pickIncident: FlowDef = {
       optionsFrom: 'incidents',
     },
   ],
+  context: { lists: ['incidents'] },
+  onSubmit: 'start_incident_update',
 };
 
 /** "Cập nhật diễn biến" (brief §4.4): each update is kept with its time, none overwrites another. */
@@ -273,4 +277,6 @@ export const urgentUpdate: FlowDef = {
     },
   ],
   review: { prompt: 'Đồng chí xem lại và bấm GỬI NGAY.', submitLabel: 'GỬI NGAY', editLabel: 'Sửa' },
+  context: { vars: ['incident'] },
+  onSubmit: 'add_incident_update',
 };

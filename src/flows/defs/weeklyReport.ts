@@ -180,4 +180,7 @@ export const weeklyReport: FlowDef = {
     more: { label: 'Thêm đề xuất, gương tốt', flag: 'more' },
   },
   done: 'Đã gửi lúc {time}. Cảm ơn đồng chí!',
+  context: { vars: ['range', 'area'], lists: ['openCases'], flags: ['more'] },
+  onSubmit: 'submit_weekly_report',
+  onProgress: 'save_draft',
 };
