@@ -189,7 +189,8 @@ export class Conversation {
           e.message.questionSeq !== undefined ? { ref: ref(e.message.questionSeq) } : undefined,
         );
       } else if (e.type === 'answered') {
-        const question = this.questionText(ref(e.seq));
+        // The session carries the text that asked; only a session saved before it did needs the outbox.
+        const question = e.questionText ?? this.questionText(ref(e.seq));
         if (question !== null)
           turn.reply({ type: 'close', targetRef: ref(e.seq), text: `${question}\n➤ ${e.answerText}` });
       } else if (e.type === 'replace') {

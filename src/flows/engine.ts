@@ -353,7 +353,8 @@ export function toStepResult(r: Step): StepResult {
   for (const e of r.events) {
     if (e.type === 'said' || e.type === 'asked') effects.push({ type: 'say', message: e.message });
     else if (e.type === 'redrawn') effects.push({ type: 'replace', seq: e.seq, message: e.message });
-    else if (e.type === 'answered') effects.push({ type: 'answered', seq: e.seq, answerText: e.answerText });
+    else if (e.type === 'answered')
+      effects.push({ type: 'answered', seq: e.seq, answerText: e.answerText, questionText: e.questionText });
     else if (e.type === 'submitted') submitted = true;
   }
   return { session: r.session, effects, outcome: submitted ? 'submitted' : 'continue' };

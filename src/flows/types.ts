@@ -159,7 +159,13 @@ export type FlowInput =
 export type Effect =
   | { type: 'say'; message: OutMessage }
   /** The question with this seq has been answered: show the answer, drop its buttons. */
-  | { type: 'answered'; seq: number; answerText: string }
+  | {
+      type: 'answered';
+      seq: number;
+      answerText: string;
+      /** The text that asked it, carried in the session; null for a session saved before it was. */
+      questionText?: string | null;
+    }
   /** Re-draw the question with this seq in place (a multiple choice after a toggle). */
   | { type: 'replace'; seq: number; message: OutMessage };
 

@@ -27,7 +27,7 @@ describe('held questions', () => {
     expect(r.outcome).toBe('continue');
     expect(r.session.held).toBe('A');
     expect(r.session.answers.A).toBe('dong coi');
-    expect(r.effects).toEqual([{ type: 'answered', seq: 1, answerText: 'dong coi' }]);
+    expect(r.effects).toEqual([{ type: 'answered', seq: 1, answerText: 'dong coi', questionText: 'Ở đâu?' }]);
 
     // The host offers matches and asks again: a new message with the new options, nothing held.
     const s1 = structuredClone(r.session);

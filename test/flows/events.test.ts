@@ -213,7 +213,14 @@ describe('declared checks', () => {
     const viaStep = toStepResult(step(feedbackCitizen, s.session, { type: 'button', seq: 1, value: 'o0' }));
     expect(viaResume).toEqual(viaStep);
     expect(viaResume.session.held).toBe('D0');
-    expect(viaResume.effects).toEqual([{ type: 'answered', seq: 1, answerText: '✅ Tôi đồng ý' }]);
+    expect(viaResume.effects).toEqual([
+      expect.objectContaining({ type: 'answered', seq: 1, answerText: '✅ Tôi đồng ý' }),
+    ]);
+    // The host closes the question with the text that asked it, carried by the effect.
+    const asked = s.effects.find((e) => e.type === 'say' && e.message.questionSeq === 1);
+    expect(asked?.type === 'say' && viaResume.effects[0]?.type === 'answered').toBe(true);
+    if (asked?.type === 'say' && viaResume.effects[0]?.type === 'answered')
+      expect(viaResume.effects[0].questionText).toBe(asked.message.text);
   });
 });
 
