@@ -10,6 +10,7 @@ import { openDb, type Db } from './store/db.js';
 import { Store } from './store/store.js';
 import { Conversation } from './bot/conversation.js';
 import { Dispatcher } from './bot/dispatcher.js';
+import { inboundHandlers } from './bot/inboundHandlers.js';
 import { OutboxSender } from './bot/outbox.js';
 import type { Channel, ChannelName } from './bot/channel.js';
 import { localChannel } from './bot/local/channel.js';
@@ -17,6 +18,8 @@ import { coreFeature } from './bot/features/core.js';
 import { weeklyFeature, type WeeklyOptions } from './bot/features/weekly.js';
 import { setupTelegram } from './bot/telegram/setup.js';
 import { setupZalo } from './bot/zalo/setup.js';
+import { registerTelegramWebhook } from './http/webhooks/telegram.js';
+import { registerZaloWebhook } from './http/webhooks/zalo.js';
 import { setupScheduler } from './scheduler/setup.js';
 import { setupFeedback } from './bot/features/feedback/setup.js';
 import { createLogger } from './runtime/logger.js';
@@ -95,7 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     }),
   );
 
-  const dispatcher = new Dispatcher(store, conversation, log, clock);
+  const dispatcher = new Dispatcher(store, inboundHandlers({ store, conversation, log }), log, clock);
   const channels = new Map<ChannelName, Channel>();
   if (config.LOCAL_CHAT) channels.set('local', localChannel);
   const outbox = new OutboxSender(store, channels, log, { clock });
@@ -151,8 +154,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   };
   await setupScheduler(ctx);
   await setupFeedback(ctx);
-  await setupTelegram(ctx);
-  await setupZalo(ctx);
+  registerTelegramWebhook(http, await setupTelegram(ctx), dispatcher);
+  registerZaloWebhook(http, await setupZalo(ctx), dispatcher, log);
 
   const timers: NodeJS.Timeout[] = [];
   const app: App = {

@@ -11,6 +11,9 @@ import type { AccountRow, Store } from '../store/store.js';
 import type { Inbound, OutboundMessage } from './channel.js';
 import type { ButtonHandler, Command, Feature, FlowHandler, SessionState, Turn } from './turn.js';
 import { lastShownMessage } from '../store/chatView.js';
+import { ZaloChatRepo } from '../store/zaloChat.js';
+import { choiceRendering } from '../domain/messages.js';
+import { asPress, pickByNumber } from './typedChoice.js';
 import { CLAIM_BUTTON, LinkingChat } from './chat/linking.js';
 import { LinkingRepo } from '../store/linking.js';
 
@@ -71,7 +74,8 @@ export class Conversation {
   }
 
   /** Handles one inbound; must be called inside a transaction. */
-  handle(inbound: Inbound, now: number): void {
+  handle(received: Inbound, now: number): void {
+    const inbound = this.numberedPick(received, now);
     const account = this.store.touchAccount(
       inbound.channel,
       inbound.senderId,
@@ -290,9 +294,17 @@ export class Conversation {
   /** A typed "2" with no flow open picks item 2 of the menu (or buttons) last shown in this chat. */
   private typedPick(turn: Turn, text: string): string | undefined {
     if (!/^\d{1,2}$/.test(text)) return undefined;
-    const shown = lastShownMessage(this.store.db, turn.inbound.channel, turn.inbound.chatId);
-    const choice = shown?.choices?.flat()[Number(text) - 1];
-    return choice && !choice.data.startsWith('f:') ? choice.data : undefined;
+    return pickByNumber(text, lastShownMessage(this.store.db, turn.inbound.channel, turn.inbound.chatId));
+  }
+
+  /**
+   * Where choices are a numbered list (Zalo), a typed "1" or "Hướng dẫn" answers the list the user
+   * may have on screen (delivered or handed to the platform), read before anything else.
+   */
+  private numberedPick(inbound: Inbound, now: number): Inbound {
+    if (inbound.content.kind !== 'text' || choiceRendering(inbound.channel) !== 'numbered') return inbound;
+    const shown = new ZaloChatRepo(this.store.db).lastDeliveredMessage(inbound.channel, inbound.chatId, now);
+    return asPress(inbound, shown);
   }
 
   private handleGroup(turn: Turn): void {

@@ -1,12 +1,18 @@
 /**
  * The dispatcher (DESIGN.md §1): per-sender serialisation, then ONE synchronous transaction per
- * inbound — dedupe key, account, session, answers, outbox rows. The caller acknowledges the
- * platform only after `dispatch` resolved, i.e. after the commit.
+ * platform event — dedupe key, and whatever its handler writes (account, session, answers, outbox
+ * rows, a migrated chat id). The caller acknowledges the platform only after `dispatch` resolved,
+ * i.e. after the commit.
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
-import type { Conversation } from './conversation.js';
-import type { Inbound } from './channel.js';
+import type {
+  ChatMigratedEvent,
+  Inbound,
+  InboundEvent,
+  MembershipEvent,
+  ReachabilityEvent,
+} from './channel.js';
 
 export type DispatchOutcome = 'processed' | 'duplicate' | 'dead_letter';
 
@@ -42,8 +48,43 @@ export class KeyedLock {
   }
 }
 
+/**
+ * What each kind of event does, run inside the event's own savepoint of the batch transaction:
+ * it must be synchronous, and throws to roll the event back.
+ */
+export interface InboundHandlers {
+  message(inbound: Inbound, now: number): void;
+  reachability(event: ReachabilityEvent, now: number): void;
+  chat_migrated(event: ChatMigratedEvent, now: number): void;
+  membership(event: MembershipEvent, now: number): void;
+}
+
+/** A bare Inbound is a message: callers (tests, the local chat) may pass one alone. */
+function asEvent(e: InboundEvent | Inbound): InboundEvent {
+  return 'kind' in e ? e : { kind: 'message', inbound: e };
+}
+
+/** The dedupe key's two halves. */
+function platformId(e: InboundEvent): { channel: Inbound['channel']; updateId: string } {
+  return e.kind === 'message' ? e.inbound : e;
+}
+
+/** Events of one sender (or, for a group's own events, of one chat) are handled in arrival order. */
+function lockKey(e: InboundEvent): string {
+  switch (e.kind) {
+    case 'message':
+      return `${e.inbound.channel}:${e.inbound.senderId}`;
+    case 'reachability':
+      return `${e.channel}:${e.senderId}`;
+    case 'chat_migrated':
+      return `${e.channel}:chat:${e.fromChatId}`;
+    case 'membership':
+      return `${e.channel}:chat:${e.chatId}`;
+  }
+}
+
 interface Pending {
-  inbound: Inbound;
+  event: InboundEvent;
   resolve(outcome: DispatchOutcome): void;
   reject(err: unknown): void;
 }
@@ -63,17 +104,29 @@ export class Dispatcher {
 
   constructor(
     private readonly store: Store,
-    private readonly conversation: Conversation,
+    private readonly handlers: InboundHandlers,
     private readonly log: Logger,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  dispatch(inbound: Inbound): Promise<DispatchOutcome> {
+  /** Resolves once the events committed; rejects (DispatchError) when one should be sent again. */
+  dispatch(events: readonly InboundEvent[]): Promise<DispatchOutcome[]>;
+  dispatch(event: InboundEvent): Promise<DispatchOutcome>;
+  /** A bare Inbound is a message event (last, so `Parameters<dispatch>` names the Inbound). */
+  dispatch(inbound: Inbound): Promise<DispatchOutcome>;
+  dispatch(
+    input: readonly InboundEvent[] | InboundEvent | Inbound,
+  ): Promise<DispatchOutcome[]> | Promise<DispatchOutcome> {
+    if (Array.isArray(input)) return Promise.all(input.map((e: InboundEvent) => this.dispatchOne(e)));
+    return this.dispatchOne(asEvent(input as InboundEvent | Inbound));
+  }
+
+  private dispatchOne(event: InboundEvent): Promise<DispatchOutcome> {
     return this.lock.run(
-      `${inbound.channel}:${inbound.senderId}`,
+      lockKey(event),
       () =>
         new Promise<DispatchOutcome>((resolve, reject) => {
-          this.queue.push({ inbound, resolve, reject });
+          this.queue.push({ event, resolve, reject });
           if (!this.scheduled) {
             this.scheduled = true;
             setImmediate(() => this.flush());
@@ -93,7 +146,7 @@ export class Dispatcher {
     const results: Array<DispatchOutcome | DispatchError> = [];
     try {
       this.store.transaction(() => {
-        for (const item of batch) results.push(this.handleOne(item.inbound, now));
+        for (const item of batch) results.push(this.handleOne(item.event, now));
       });
     } catch (err) {
       // The commit itself failed (disk full, I/O error): nothing of the batch is durable.
@@ -110,46 +163,39 @@ export class Dispatcher {
   }
 
   /** Runs inside the batch transaction; its own savepoint keeps a failure from touching the others. */
-  private handleOne(inbound: Inbound, now: number): DispatchOutcome | DispatchError {
+  private handleOne(event: InboundEvent, now: number): DispatchOutcome | DispatchError {
+    const { channel, updateId } = platformId(event);
     try {
       return this.store.transaction((): DispatchOutcome => {
-        if (!this.store.claimUpdate(inbound.channel, inbound.updateId, now)) return 'duplicate';
-        if (inbound.content.kind === 'reachability') this.applyReachability(inbound, now);
-        else this.conversation.handle(inbound, now);
+        if (!this.store.claimUpdate(channel, updateId, now)) return 'duplicate';
+        this.apply(event, now);
         return 'processed';
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const attempts = this.store.recordInboundFailure(inbound.channel, inbound.updateId, message, now);
-      this.log.error(
-        { err, channel: inbound.channel, updateId: inbound.updateId, attempts },
-        'inbound handling failed',
-      );
+      const attempts = this.store.recordInboundFailure(channel, updateId, message, now);
+      this.log.error({ err, channel, updateId, attempts }, 'inbound handling failed');
       if (attempts >= MAX_INBOUND_ATTEMPTS) {
-        this.store.deadLetter(`inbound:${inbound.channel}`, inbound.updateId, message, inbound, now);
-        this.store.claimUpdate(inbound.channel, inbound.updateId, now);
-        this.log.warn(
-          { channel: inbound.channel, updateId: inbound.updateId },
-          'inbound set aside as dead letter',
-        );
+        const payload = event.kind === 'message' ? event.inbound : event;
+        this.store.deadLetter(`inbound:${channel}`, updateId, message, payload, now);
+        this.store.claimUpdate(channel, updateId, now);
+        this.log.warn({ channel, updateId }, 'inbound set aside as dead letter');
         return 'dead_letter';
       }
       return new DispatchError(message, attempts);
     }
   }
 
-  private applyReachability(inbound: Inbound, now: number): void {
-    if (inbound.content.kind !== 'reachability') return;
-    const account = this.store.touchAccount(
-      inbound.channel,
-      inbound.senderId,
-      inbound.chatId,
-      undefined,
-      now,
-    );
-    if (!inbound.content.reachable) {
-      this.store.markUnreachable(account.id, 'blocked', now);
-      this.store.cancelPendingForChat(inbound.channel, inbound.chatId, 'người dùng đã chặn bot');
+  private apply(event: InboundEvent, now: number): void {
+    switch (event.kind) {
+      case 'message':
+        return this.handlers.message(event.inbound, now);
+      case 'reachability':
+        return this.handlers.reachability(event, now);
+      case 'chat_migrated':
+        return this.handlers.chat_migrated(event, now);
+      case 'membership':
+        return this.handlers.membership(event, now);
     }
   }
 }

@@ -84,8 +84,6 @@ export type InboundContent =
     }
   | { kind: 'location'; latitude: number; longitude: number }
   | { kind: 'media'; media: MediaAnswer }
-  /** The user blocked/unfollowed or unblocked/followed the bot: no reply, only the account changes. */
-  | { kind: 'reachability'; reachable: boolean }
   | { kind: 'unsupported'; what: string };
 
 export interface Inbound {
@@ -99,6 +97,49 @@ export interface Inbound {
   content: InboundContent;
   /** When the platform says the user sent it (ms). */
   sentAt?: number;
+}
+
+/** What every platform event carries: the dispatcher's dedupe key is (channel, updateId). */
+interface PlatformEvent {
+  channel: ChannelName;
+  /** Platform id of this delivery (Telegram update_id, Zalo msg_id or event key, local uuid). */
+  updateId: string;
+}
+
+/** The user blocked/unfollowed or unblocked/followed the bot: no reply, only the account changes. */
+export interface ReachabilityEvent extends PlatformEvent {
+  kind: 'reachability';
+  senderId: string;
+  chatId: string;
+  reachable: boolean;
+}
+
+/** A group got a new chat id (Telegram: a basic group upgraded to a supergroup). */
+export interface ChatMigratedEvent extends PlatformEvent {
+  kind: 'chat_migrated';
+  fromChatId: string;
+  toChatId: string;
+}
+
+/** The bot was added to or removed from a group ('other': a change that is neither, e.g. a promotion). */
+export interface MembershipEvent extends PlatformEvent {
+  kind: 'membership';
+  chatId: string;
+  change: 'joined' | 'left' | 'other';
+}
+
+/** Everything a platform tells us, in no platform's shape; each goes through the dispatcher's unit of work. */
+export type InboundEvent =
+  { kind: 'message'; inbound: Inbound } | ReachabilityEvent | ChatMigratedEvent | MembershipEvent;
+
+/**
+ * How a channel shows choices: as buttons the user presses, or as a numbered list the user answers
+ * by typing (Zalo: buttons are not reliable on /cs messages), whose typed reply the router reads.
+ */
+export type ChoiceRendering = 'buttons' | 'numbered';
+
+export function choiceRendering(channel: ChannelName): ChoiceRendering {
+  return channel === 'zalo' ? 'numbered' : 'buttons';
 }
 
 export type OutboundMessage =

@@ -86,3 +86,54 @@ describe('dispatcher', () => {
     expect(h.app.store.listReports()[0]!.answers).toEqual({ W1: 'on_dinh', W2: 'binh_thuong' });
   });
 });
+
+describe('platform events other than messages', () => {
+  it('a re-delivered group migration changes nothing and is answered as a duplicate', async () => {
+    h = await createHarness();
+    const { store } = h.app;
+    const enqueue = (text: string) =>
+      store.transaction(() =>
+        store.enqueue('telegram', '-555', null, { type: 'message', text }, h.clock.now),
+      );
+    const pendingOn = (chatId: string) =>
+      store.outboxRows({ channel: 'telegram', chatId }).filter((r) => r.status === 'pending').length;
+    enqueue('trước khi nâng cấp');
+    const migration = {
+      kind: 'chat_migrated' as const,
+      channel: 'telegram' as const,
+      updateId: '9001',
+      fromChatId: '-555',
+      toChatId: '-100555',
+    };
+    expect(await h.app.dispatcher.dispatch([migration])).toEqual(['processed']);
+    expect(pendingOn('-100555')).toBe(1);
+    // A row the old id got afterwards would be moved by a second application of the same update.
+    enqueue('sau khi nâng cấp');
+    expect(await h.app.dispatcher.dispatch([migration])).toEqual(['duplicate']);
+    expect(pendingOn('-555')).toBe(1);
+    expect(pendingOn('-100555')).toBe(1);
+  });
+
+  it('a group membership change and a block go through the same dedupe', async () => {
+    h = await createHarness();
+    const joined = {
+      kind: 'membership' as const,
+      channel: 'telegram' as const,
+      updateId: '9100',
+      chatId: '-100777',
+      change: 'joined' as const,
+    };
+    const blocked = {
+      kind: 'reachability' as const,
+      channel: 'telegram' as const,
+      updateId: '9101',
+      senderId: '4242',
+      chatId: '4242',
+      reachable: false,
+    };
+    expect(await h.app.dispatcher.dispatch([joined, blocked])).toEqual(['processed', 'processed']);
+    expect(await h.app.dispatcher.dispatch([joined, blocked])).toEqual(['duplicate', 'duplicate']);
+    expect(h.app.store.outboxRows({ channel: 'telegram', chatId: '-100777' })).toHaveLength(1);
+    expect(h.app.store.accountByUser('telegram', '4242')).toMatchObject({ unreachableReason: 'blocked' });
+  });
+});

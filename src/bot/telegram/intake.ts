@@ -1,31 +1,32 @@
 /**
- * One Telegram update, from the webhook or from long polling, taken in the same durable way: it is
- * converted, dispatched (one transaction, deduplicated on update_id) and only then acknowledged.
- * A button press is answered (answerCallbackQuery) right after the commit, outside the transaction.
+ * Telegram's way in (InboundAdapter), for the webhook and for long polling alike: an update becomes
+ * InboundEvents, which the dispatcher commits (one transaction, deduplicated on update_id) before
+ * the update is acknowledged. A button press is answered (answerCallbackQuery) right after the
+ * commit, outside the transaction. The group events' handlers run inside it.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { TelegramError } from 'telegraf';
 import { within, type BotApi } from './api.js';
-import { DispatchError, type Dispatcher } from '../dispatcher.js';
+import type {
+  ChatMigratedEvent,
+  Inbound,
+  InboundAdapter,
+  InboundEvent,
+  InboundRequest,
+  MembershipEvent,
+  VerifyFailure,
+} from '../channel.js';
 import type { Store } from '../../store/store.js';
 import type { NetworkGroups } from '../../store/networkGroups.js';
-import { toAction, type TelegramAction } from './updates.js';
+import { callbackQueryIdOf, toAction, type TelegramAction } from './updates.js';
 
-/** done: committed (or a duplicate, or set aside); ignored: nothing for us; retry: have it sent again. */
-export type IntakeResult = 'done' | 'ignored' | 'retry';
+export const TELEGRAM_WEBHOOK_PATH = '/webhooks/telegram';
+const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+const BAD_SECRET: VerifyFailure = { status: 401, error: 'Thiếu hoặc sai X-Telegram-Bot-Api-Secret-Token' };
 
 export const GROUP_WELCOME =
   'Xin chào các đồng chí! Đây là bot nắm tình hình của Hội Cựu chiến binh. Đồng chí trưởng nhóm gõ /dangkynhom để đăng ký nhóm này làm nhóm mạng lưới của địa bàn. Việc báo cáo xin nhắn riêng với bot ạ.';
-
-export interface IntakeDeps {
-  store: Store;
-  dispatcher: Dispatcher;
-  groups: NetworkGroups;
-  api: BotApi;
-  log: Logger;
-  clock: () => number;
-  botUsername: () => string | undefined;
-}
 
 /** What may be logged of a Bot API error: never the payload it was called with. */
 export function describeError(err: unknown): Record<string, unknown> {
@@ -34,40 +35,46 @@ export function describeError(err: unknown): Record<string, unknown> {
   return { error: String(err) };
 }
 
-export class TelegramIntake {
+/** Hashing first makes the comparison constant-time whatever the lengths. */
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+export interface TelegramInboundOptions {
+  /** TELEGRAM_WEBHOOK_SECRET; without it no webhook request is let in (long polling needs none). */
+  secret?: string;
+  api: BotApi;
+  log: Logger;
+  botUsername: () => string | undefined;
+}
+
+export class TelegramInbound implements InboundAdapter {
+  readonly channel = 'telegram' as const;
+  private readonly expected: Buffer | undefined;
   private readonly answering = new Set<Promise<void>>();
 
-  constructor(private readonly deps: IntakeDeps) {}
+  constructor(private readonly opts: TelegramInboundOptions) {
+    this.expected = opts.secret ? digest(opts.secret) : undefined;
+  }
 
-  async handle(update: unknown): Promise<IntakeResult> {
-    const action = toAction(update, { botUsername: this.deps.botUsername() });
-    switch (action.kind) {
-      case 'ignore':
-        this.deps.log.debug({ reason: action.reason }, 'telegram update ignored');
-        return 'ignored';
-      case 'answer_only':
-        this.answer(action.callbackQueryId);
-        return 'done';
-      case 'migrate':
-        this.deps.store.transaction(() =>
-          this.deps.store.updateChatId('telegram', action.fromChatId, action.toChatId),
-        );
-        this.deps.log.info('telegram group upgraded to a supergroup: chat id updated');
-        return 'done';
-      case 'group_membership':
-        this.groupMembership(action);
-        return 'done';
-      case 'inbound': {
-        try {
-          await this.deps.dispatcher.dispatch(action.inbound);
-        } catch (err) {
-          if (err instanceof DispatchError) return 'retry';
-          throw err;
-        }
-        if (action.callbackQueryId) this.answer(action.callbackQueryId);
-        return 'done';
-      }
+  /** The secret header alone: checked before the body is read, so a stranger learns nothing of it. */
+  verify(req: InboundRequest): true | VerifyFailure {
+    const got = req.headers[SECRET_HEADER];
+    if (!this.expected || typeof got !== 'string' || !timingSafeEqual(digest(got), this.expected)) {
+      return BAD_SECRET;
     }
+    return true;
+  }
+
+  parse(update: unknown): InboundEvent[] {
+    const action = toAction(update, { botUsername: this.opts.botUsername() });
+    if (action.kind === 'ignore') this.opts.log.debug({ reason: action.reason }, 'telegram update ignored');
+    return eventsOf(action);
+  }
+
+  committed(update: unknown): void {
+    const callbackQueryId = callbackQueryIdOf(update);
+    if (callbackQueryId) this.answer(callbackQueryId);
   }
 
   /** Resolves when every answerCallbackQuery started so far has finished (shutdown, tests). */
@@ -75,34 +82,65 @@ export class TelegramIntake {
     while (this.answering.size > 0) await Promise.all([...this.answering]);
   }
 
-  private groupMembership(action: Extract<TelegramAction, { kind: 'group_membership' }>): void {
-    const { store, groups, clock } = this.deps;
-    const now = clock();
-    const wrote = store.transaction(() => {
-      if (!store.claimUpdate('telegram', action.updateId, now)) return false;
-      if (action.change === 'joined') {
-        store.enqueue('telegram', action.chatId, null, { type: 'message', text: GROUP_WELCOME }, now);
-        return true;
-      }
-      if (action.change === 'left') {
-        groups.deactivate('telegram', action.chatId);
-        store.cancelPendingForChat('telegram', action.chatId, 'bot không còn trong nhóm');
-      }
-      return false;
-    });
-    if (wrote) store.onOutboxWrite();
-    this.deps.log.info({ change: action.change }, 'telegram group membership changed');
-  }
-
   /** Stops the button's spinner. Not a chat message, so it bypasses the outbox; failures are harmless. */
   private answer(callbackQueryId: string): void {
-    const p = this.deps.api
+    const p = this.opts.api
       .callApi('answerCallbackQuery', { callback_query_id: callbackQueryId }, within(10_000))
       .then(
         () => undefined,
-        (err: unknown) => this.deps.log.debug(describeError(err), 'answerCallbackQuery failed'),
+        (err: unknown) => this.opts.log.debug(describeError(err), 'answerCallbackQuery failed'),
       );
     this.answering.add(p);
     void p.finally(() => this.answering.delete(p));
   }
+}
+
+function eventsOf(action: TelegramAction): InboundEvent[] {
+  switch (action.kind) {
+    case 'ignore':
+    case 'answer_only':
+      return [];
+    case 'migrate': {
+      const { updateId, fromChatId, toChatId } = action;
+      return [{ kind: 'chat_migrated', channel: 'telegram', updateId, fromChatId, toChatId }];
+    }
+    case 'group_membership': {
+      const { updateId, chatId, change } = action;
+      return [{ kind: 'membership', channel: 'telegram', updateId, chatId, change }];
+    }
+    case 'inbound': {
+      const { inbound } = action;
+      if (inbound.content.kind !== 'reachability') return [{ kind: 'message', inbound: inbound as Inbound }];
+      const { channel, updateId, senderId, chatId } = inbound;
+      return [
+        { kind: 'reachability', channel, updateId, senderId, chatId, reachable: inbound.content.reachable },
+      ];
+    }
+  }
+}
+
+export interface GroupEventDeps {
+  store: Store;
+  groups: NetworkGroups;
+  log: Logger;
+}
+
+/** A group's own events, inside the dispatcher's unit of work (which claimed the update_id). */
+export function telegramGroupEvents(deps: GroupEventDeps) {
+  const { store, groups, log } = deps;
+  return {
+    chatMigrated(e: ChatMigratedEvent): void {
+      store.updateChatId(e.channel, e.fromChatId, e.toChatId);
+      log.info('telegram group upgraded to a supergroup: chat id updated');
+    },
+    membership(e: MembershipEvent, now: number): void {
+      if (e.change === 'joined') {
+        store.enqueue(e.channel, e.chatId, null, { type: 'message', text: GROUP_WELCOME }, now);
+      } else if (e.change === 'left') {
+        groups.deactivate(e.channel, e.chatId);
+        store.cancelPendingForChat(e.channel, e.chatId, 'bot không còn trong nhóm');
+      }
+      log.info({ change: e.change }, 'telegram group membership changed');
+    },
+  };
 }

@@ -1,13 +1,14 @@
 /**
  * Long polling, for running without a public URL (development, a first try). Every update goes
- * through the same intake as the webhook, in order, and the offset that confirms it to Telegram
+ * through the same adapter and dispatcher as the webhook (takeInbound), in order, and the offset that confirms it to Telegram
  * moves past an update only after it committed. A second poller (409) is reported once, then waited out.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import { describeError, type TelegramIntake } from './intake.js';
+import { describeError } from './intake.js';
+import type { IntakeResult } from '../inbound.js';
 import { ALLOWED_UPDATES } from './updates.js';
 import type { BotApi } from './api.js';
 
@@ -29,7 +30,8 @@ export class TelegramPoller {
 
   constructor(
     private readonly api: BotApi,
-    private readonly intake: TelegramIntake,
+    /** Parse, dispatch, acknowledge: takeInbound with the Telegram adapter. */
+    private readonly take: (update: Update) => Promise<IntakeResult>,
     private readonly log: Logger,
     opts: PollerOptions = {},
   ) {
@@ -76,7 +78,7 @@ export class TelegramPoller {
         this.state = 'polling';
         for (const update of updates) {
           if (signal.aborted) return;
-          const result = await this.intake.handle(update);
+          const result = await this.take(update);
           if (result === 'retry') {
             // Not confirmed: the next getUpdates returns it again, and the dispatcher counts the attempts.
             failures += 1;

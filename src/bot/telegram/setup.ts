@@ -1,21 +1,22 @@
 /**
  * Plugs the Telegram channel (issue 3) into the app: the Channel the outbox sends through, the
- * webhook route, the /dangkynhom feature, and on start the bot's identity, its command menu and
- * either the webhook (PUBLIC_URL set) or long polling.
+ * /dangkynhom feature, the adapter src/http/webhooks/telegram.ts routes to, and on start the bot's
+ * identity, its command menu and either the webhook (PUBLIC_URL set) or long polling.
  */
 import type { Logger } from 'pino';
-import { TelegramError } from 'telegraf';
 import type { AppContext } from '../../app.js';
 import type { Command } from '../turn.js';
+import type { InboundEndpoint } from '../channel.js';
+import { takeInbound } from '../inbound.js';
 import { NetworkGroups } from '../../store/networkGroups.js';
 import { TelegramChannel } from './channel.js';
 import { telegramGroupFeature } from './groups.js';
-import { TelegramIntake, describeError } from './intake.js';
-import { sleepUnlessAborted, TelegramPoller } from './polling.js';
+import { TELEGRAM_WEBHOOK_PATH, TelegramInbound } from './intake.js';
+import { TelegramPoller } from './polling.js';
 import { ALLOWED_UPDATES } from './updates.js';
-import { WEBHOOK_PATH, registerDisabledRoute, registerWebhookRoute } from './webhook.js';
 import { clip } from './render.js';
-import { BotApiClient, within } from './api.js';
+import { BotApiClient, within, type BotApi } from './api.js';
+import { Bootstrap } from './bootstrap.js';
 
 /** Where the CLI finds the bot's username for invite deep links when the environment does not name it. */
 export const USERNAME_KV_KEY = 'telegram.username';
@@ -25,12 +26,16 @@ const BOOT_CALL_TIMEOUT_MS = 10_000;
 const COMMAND_NAME = /^[a-z0-9_]{1,32}$/;
 const GROUP_ONLY = new Set(['dangkynhom']);
 
-export async function setupTelegram(ctx: AppContext): Promise<void> {
-  const { config, http } = ctx;
+/** The bot's username: from the environment, or learnt from getMe at start. */
+interface Identity {
+  username: string | undefined;
+}
+
+export async function setupTelegram(ctx: AppContext): Promise<InboundEndpoint> {
+  const { config } = ctx;
   const token = config.TELEGRAM_BOT_TOKEN;
   if (!token) {
-    registerDisabledRoute(http, 'Máy chủ này chưa bật Telegram (chưa đặt TELEGRAM_BOT_TOKEN).');
-    return;
+    return { refuse: { status: 404, error: 'Máy chủ này chưa bật Telegram (chưa đặt TELEGRAM_BOT_TOKEN).' } };
   }
   const log = ctx.log.child({ channel: 'telegram' });
   const api = new BotApiClient(token, config.TELEGRAM_API_ROOT);
@@ -40,97 +45,119 @@ export async function setupTelegram(ctx: AppContext): Promise<void> {
       ctx.store.deliveredAs('telegram', chatId, messageId),
     ),
   );
+  ctx.conversation.use(telegramGroupFeature(new NetworkGroups(ctx.store.db)));
 
-  const groups = new NetworkGroups(ctx.store.db);
-  ctx.conversation.use(telegramGroupFeature(groups));
-
-  let username = config.TELEGRAM_BOT_USERNAME;
-  const intake = new TelegramIntake({
-    store: ctx.store,
-    dispatcher: ctx.dispatcher,
-    groups,
+  const identity: Identity = { username: config.TELEGRAM_BOT_USERNAME };
+  const adapter = new TelegramInbound({
+    secret: config.TELEGRAM_WEBHOOK_SECRET,
     api,
     log,
-    clock: ctx.clock,
-    botUsername: () => username,
+    botUsername: () => identity.username,
   });
-  if (config.TELEGRAM_WEBHOOK_SECRET) registerWebhookRoute(http, config.TELEGRAM_WEBHOOK_SECRET, intake);
-  else {
-    registerDisabledRoute(
-      http,
-      'Webhook Telegram chưa bật: máy chủ nhận tin bằng long polling (chưa đặt TELEGRAM_WEBHOOK_SECRET).',
-    );
+  startAndStop(ctx, { api, log, adapter, identity });
+  if (!config.TELEGRAM_WEBHOOK_SECRET) {
+    const why =
+      'Webhook Telegram chưa bật: máy chủ nhận tin bằng long polling (chưa đặt TELEGRAM_WEBHOOK_SECRET).';
+    return { refuse: { status: 404, error: why } };
   }
+  return { adapter };
+}
 
-  const mode: 'webhook' | 'polling' = config.PUBLIC_URL ? 'webhook' : 'polling';
-  const poller = mode === 'polling' ? new TelegramPoller(api, intake, log) : null;
+interface Parts {
+  api: BotApi;
+  log: Logger;
+  adapter: TelegramInbound;
+  identity: Identity;
+}
+
+/** What app.start() and app.close() do for Telegram, and what /healthz says of it. */
+function startAndStop(ctx: AppContext, parts: Parts): void {
+  const { api, log, adapter, identity } = parts;
+  const mode: 'webhook' | 'polling' = ctx.config.PUBLIC_URL ? 'webhook' : 'polling';
+  const poller =
+    mode === 'polling'
+      ? new TelegramPoller(api, (update) => takeInbound(adapter, ctx.dispatcher, update), log)
+      : null;
   const boot = new Bootstrap(log);
-  let webhookState: 'pending' | 'set' | 'failed' = 'pending';
+  const webhook = { state: 'pending' as 'pending' | 'set' | 'failed' };
 
   ctx.hooks.onStart.push(async () => {
-    await boot.step('getMe', async () => {
-      if (!username) {
-        const me = await api.callApi('getMe', {}, within(BOOT_CALL_TIMEOUT_MS));
-        username = me.username;
-      }
-      if (!username) return;
-      ctx.conversation.options.botUsername = username;
-      if (ctx.store.getKv<string>(USERNAME_KV_KEY) !== username)
-        ctx.store.setKv(USERNAME_KV_KEY, username, ctx.clock());
-    });
-    await boot.step('setMyCommands', async () => {
-      const { privateChats, groupChats } = commandMenus(ctx.conversation.listCommands());
-      const call = within(BOOT_CALL_TIMEOUT_MS);
-      await api.callApi(
-        'setMyCommands',
-        { commands: privateChats, scope: { type: 'all_private_chats' } },
-        call,
-      );
-      await api.callApi('setMyCommands', { commands: groupChats, scope: { type: 'all_group_chats' } }, call);
-    });
-    if (mode === 'webhook') {
-      const url = `${config.PUBLIC_URL!.replace(/\/+$/, '')}${WEBHOOK_PATH}`;
-      if (url.startsWith('http://')) {
-        log.warn(
-          { url },
-          'PUBLIC_URL is http://: Telegram itself only delivers to https (fine for a local Bot API server or a test)',
-        );
-      }
-      await boot.step(
-        'setWebhook',
-        async () => {
-          await api.callApi(
-            'setWebhook',
-            {
-              url,
-              secret_token: config.TELEGRAM_WEBHOOK_SECRET!,
-              allowed_updates: [...ALLOWED_UPDATES],
-              max_connections: MAX_CONNECTIONS,
-            },
-            within(BOOT_CALL_TIMEOUT_MS),
-          );
-          webhookState = 'set';
-          log.info({ url }, 'telegram webhook set');
-        },
-        () => (webhookState = 'failed'),
-      );
-    } else {
+    await announce(ctx, api, boot, identity);
+    if (poller) {
       log.info('telegram: no PUBLIC_URL, receiving updates by long polling');
-      poller!.start();
-    }
+      poller.start();
+    } else await setWebhook(ctx, parts, boot, webhook);
   });
   ctx.hooks.onClose.push(async () => {
     await boot.stop();
     await poller?.stop();
-    await intake.idle();
+    await adapter.idle();
   });
   ctx.hooks.health.push(() => ({
     telegram: {
       mode,
-      username: username ?? null,
-      ...(mode === 'webhook' ? { webhook: webhookState } : { polling: poller!.state }),
+      username: identity.username ?? null,
+      ...(poller ? { polling: poller.state } : { webhook: webhook.state }),
     },
   }));
+}
+
+/** getMe (unless the username is configured) and the command menus. */
+async function announce(ctx: AppContext, api: BotApi, boot: Bootstrap, identity: Identity): Promise<void> {
+  await boot.step('getMe', async () => {
+    if (!identity.username) {
+      const me = await api.callApi('getMe', {}, within(BOOT_CALL_TIMEOUT_MS));
+      identity.username = me.username;
+    }
+    const username = identity.username;
+    if (!username) return;
+    ctx.conversation.options.botUsername = username;
+    if (ctx.store.getKv<string>(USERNAME_KV_KEY) !== username)
+      ctx.store.setKv(USERNAME_KV_KEY, username, ctx.clock());
+  });
+  await boot.step('setMyCommands', async () => {
+    const { privateChats, groupChats } = commandMenus(ctx.conversation.listCommands());
+    const call = within(BOOT_CALL_TIMEOUT_MS);
+    await api.callApi(
+      'setMyCommands',
+      { commands: privateChats, scope: { type: 'all_private_chats' } },
+      call,
+    );
+    await api.callApi('setMyCommands', { commands: groupChats, scope: { type: 'all_group_chats' } }, call);
+  });
+}
+
+async function setWebhook(
+  ctx: AppContext,
+  { api, log }: Parts,
+  boot: Bootstrap,
+  webhook: { state: 'pending' | 'set' | 'failed' },
+): Promise<void> {
+  const url = `${ctx.config.PUBLIC_URL!.replace(/\/+$/, '')}${TELEGRAM_WEBHOOK_PATH}`;
+  if (url.startsWith('http://')) {
+    log.warn(
+      { url },
+      'PUBLIC_URL is http://: Telegram itself only delivers to https (fine for a local Bot API server or a test)',
+    );
+  }
+  await boot.step(
+    'setWebhook',
+    async () => {
+      await api.callApi(
+        'setWebhook',
+        {
+          url,
+          secret_token: ctx.config.TELEGRAM_WEBHOOK_SECRET!,
+          allowed_updates: [...ALLOWED_UPDATES],
+          max_connections: MAX_CONNECTIONS,
+        },
+        within(BOOT_CALL_TIMEOUT_MS),
+      );
+      webhook.state = 'set';
+      log.info({ url }, 'telegram webhook set');
+    },
+    () => (webhook.state = 'failed'),
+  );
 }
 
 /** Telegram's command menu: Vietnamese descriptions, names Telegram accepts, group commands apart. */
@@ -141,57 +168,4 @@ export function commandMenus(commands: readonly Command[]) {
     privateChats: valid.filter((c) => !GROUP_ONLY.has(c.name)).map(item),
     groupChats: valid.filter((c) => c.inGroups).map(item),
   };
-}
-
-/**
- * Start-up calls to the Bot API: the first try is awaited, so a healthy start is complete when
- * app.start() returns; a transient failure (network, 5xx, 429) is retried in the background, a
- * refusal (bad token, bad URL) is logged once as an error an operator must fix.
- */
-class Bootstrap {
-  private readonly abort = new AbortController();
-  private readonly retries = new Set<Promise<void>>();
-
-  constructor(private readonly log: Logger) {}
-
-  async step(name: string, fn: () => Promise<void>, onRefused?: () => void): Promise<void> {
-    const outcome = await this.attempt(name, fn);
-    if (outcome === 'refused') onRefused?.();
-    if (outcome !== 'transient') return;
-    const retry = (async () => {
-      let delay = 5_000;
-      while (!this.abort.signal.aborted) {
-        await this.sleep(delay);
-        if (this.abort.signal.aborted) return;
-        const again = await this.attempt(name, fn);
-        if (again === 'refused') onRefused?.();
-        if (again !== 'transient') return;
-        delay = Math.min(delay * 2, 5 * 60_000);
-      }
-    })();
-    this.retries.add(retry);
-    void retry.finally(() => this.retries.delete(retry));
-  }
-
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await Promise.all([...this.retries]);
-  }
-
-  private async attempt(name: string, fn: () => Promise<void>): Promise<'ok' | 'transient' | 'refused'> {
-    try {
-      await fn();
-      return 'ok';
-    } catch (err) {
-      const transient = !(err instanceof TelegramError) || err.code >= 500 || err.code === 429;
-      if (transient)
-        this.log.warn({ ...describeError(err), call: name }, 'telegram start-up call failed; will retry');
-      else this.log.error({ ...describeError(err), call: name }, 'telegram refused a start-up call');
-      return transient ? 'transient' : 'refused';
-    }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return sleepUnlessAborted(ms, this.abort.signal);
-  }
 }

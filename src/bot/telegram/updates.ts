@@ -6,13 +6,17 @@
 import type { Inbound, InboundContent } from '../channel.js';
 import type { MediaAnswer } from '../../flows/types.js';
 
+/** A block or unblock comes shaped like a message of the private chat; the adapter makes it a reachability event. */
+export type TelegramInboundContent = InboundContent | { kind: 'reachability'; reachable: boolean };
+export type TelegramInbound = Omit<Inbound, 'content'> & { content: TelegramInboundContent };
+
 export type TelegramAction =
   /** One Inbound for the dispatcher; a button press also names the query to answer after the commit. */
-  | { kind: 'inbound'; inbound: Inbound; callbackQueryId?: string }
+  | { kind: 'inbound'; inbound: TelegramInbound; callbackQueryId?: string }
   /** A press we do not route (no data, or on an inline-mode message): only the spinner to stop. */
   | { kind: 'answer_only'; callbackQueryId: string }
   /** A basic group became a supergroup: its chat id changes everywhere. */
-  | { kind: 'migrate'; fromChatId: string; toChatId: string }
+  | { kind: 'migrate'; updateId: string; fromChatId: string; toChatId: string }
   /** The bot was added to or removed from a group (other changes, e.g. a promotion, are 'other'). */
   | { kind: 'group_membership'; updateId: string; chatId: string; change: 'joined' | 'left' | 'other' }
   | { kind: 'ignore'; reason: string };
@@ -84,15 +88,28 @@ export function toAction(update: unknown, opts: ConvertOptions = {}): TelegramAc
   return { kind: 'ignore', reason: 'update kind not handled' };
 }
 
+/**
+ * The button press to answer once the update is handled: exactly the query toAction names (as
+ * answer_only or with an inbound), read without converting the update again.
+ */
+export function callbackQueryIdOf(update: unknown): string | undefined {
+  if (!isObj(update) || !isId(update.update_id)) return undefined;
+  if (isObj(update.message) || isObj(update.edited_message) || !isObj(update.callback_query))
+    return undefined;
+  return str(update.callback_query.id) || undefined;
+}
+
 function fromMessage(updateId: number, m: Obj, opts: ConvertOptions, edited: boolean): TelegramAction {
   const chat = chatOf(m.chat);
   if (!chat) return { kind: 'ignore', reason: 'chat kind not handled' };
   // Both service messages of a group → supergroup upgrade carry the pair of ids.
   if (isId(m.migrate_to_chat_id)) {
-    return { kind: 'migrate', fromChatId: String(chat.id), toChatId: String(m.migrate_to_chat_id) };
+    const toChatId = String(m.migrate_to_chat_id);
+    return { kind: 'migrate', updateId: String(updateId), fromChatId: String(chat.id), toChatId };
   }
   if (isId(m.migrate_from_chat_id)) {
-    return { kind: 'migrate', fromChatId: String(m.migrate_from_chat_id), toChatId: String(chat.id) };
+    const fromChatId = String(m.migrate_from_chat_id);
+    return { kind: 'migrate', updateId: String(updateId), fromChatId, toChatId: String(chat.id) };
   }
   const sender = senderOf(m.from);
   if (!sender) return { kind: 'ignore', reason: 'no human sender' };

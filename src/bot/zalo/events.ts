@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { submittedInfo, type SubmittedInfo } from './submittedInfo.js';
 
 /*
  * Zalo OA webhook events. Shapes follow the research brief §2: every id and the timestamp are
@@ -109,11 +110,6 @@ const followSchema = z.object({
   source: z.string().optional(),
 });
 
-const looseString = z
-  .union([z.string(), z.number()])
-  .transform((v) => String(v))
-  .optional();
-
 const submitInfoSchema = z.object({
   ...envelope,
   sender: party,
@@ -198,16 +194,7 @@ export interface ZaloSubmitInfoEvent extends ZaloEventBase {
   kind: 'user_submit_info';
   userId: string;
   oaId?: string;
-  info: {
-    name?: string;
-    /** As Zalo sends it, usually 84xxxxxxxxx. */
-    phone?: string;
-    address?: string;
-    ward?: string;
-    district?: string;
-    city?: string;
-    raw: Record<string, unknown>;
-  };
+  info: SubmittedInfo;
 }
 /** Something the OA sent: our own API sends, or a human in the OA chat tool when adminId is set. */
 export interface ZaloOaEchoEvent extends ZaloEventBase {
@@ -259,6 +246,11 @@ export function parseZaloEvent(json: unknown): ZaloEvent | ZaloIgnoredEvent {
 }
 
 function parseNamed(name: string, json: unknown): ZaloEvent | ZaloIgnoredEvent {
+  return parseUserMessage(name, json) ?? parseOther(name, json);
+}
+
+/** The user's own messages with a shape we read (text, image, file, place, sticker); null for others. */
+function parseUserMessage(name: string, json: unknown): ZaloEvent | ZaloIgnoredEvent | null {
   switch (name) {
     case 'user_send_text':
       return withSchema(name, textSchema, json, (e) => ({
@@ -311,6 +303,13 @@ function parseNamed(name: string, json: unknown): ZaloEvent | ZaloIgnoredEvent {
           ...(payload?.url !== undefined && { url: payload.url }),
         };
       });
+  }
+  return null;
+}
+
+/** follow/unfollow, submitted info, any other user_send_* and our own echoes. */
+function parseOther(name: string, json: unknown): ZaloEvent | ZaloIgnoredEvent {
+  switch (name) {
     case 'follow':
     case 'unfollow':
       return withSchema(name, followSchema, json, (e) => ({
@@ -415,36 +414,4 @@ function optionalUrl(url: string | undefined): { url?: string } {
 
 function optionalText(text: string | undefined): { text?: string } {
   return text !== undefined && text.length > 0 ? { text } : {};
-}
-
-/**
- * Zalo has sent both a flat info {name, phone, address, city, district, ward} and one with
- * full_address {user_address, user_ward, user_city} (research SPEC §13.5); accept both.
- */
-function submittedInfo(raw: Record<string, unknown>): ZaloSubmitInfoEvent['info'] {
-  const nested =
-    typeof raw.full_address === 'object' && raw.full_address !== null
-      ? (raw.full_address as Record<string, unknown>)
-      : {};
-  const pick = (...values: unknown[]): string | undefined => {
-    for (const v of values) {
-      const parsed = looseString.safeParse(v);
-      if (parsed.success && parsed.data !== undefined && parsed.data.trim().length > 0)
-        return parsed.data.trim();
-    }
-    return undefined;
-  };
-  const fields = {
-    name: pick(raw.name),
-    phone: pick(raw.phone),
-    address: pick(raw.address, nested.user_address),
-    ward: pick(raw.ward, nested.user_ward),
-    district: pick(raw.district, nested.user_district),
-    city: pick(raw.city, nested.user_city),
-  };
-  const info: ZaloSubmitInfoEvent['info'] = { raw };
-  for (const [k, v] of Object.entries(fields) as [keyof typeof fields, string | undefined][]) {
-    if (v !== undefined) info[k] = v;
-  }
-  return info;
 }

@@ -120,40 +120,35 @@ export function rerouteAfterUnreachable(
 }
 
 /**
- * follow/unfollow. Neither is the user's own message, so neither touches last_inbound_at (the
- * 7-day window): only the reachability flag changes, and on unfollow the waiting rows move on.
+ * follow/unfollow, inside the dispatcher's unit of work (which claimed the event's dedupe key).
+ * Neither is the user's own message, so neither touches last_inbound_at (the 7-day window): only
+ * the reachability flag changes, and on unfollow the waiting rows move on.
  */
 export function applyZaloReachability(
   deps: ZaloFallbackDeps,
-  e: { userId: string; reachable: boolean; dedupeKey: string },
+  e: { senderId: string; reachable: boolean },
   now: number,
-): 'processed' | 'duplicate' {
+): void {
   const { store } = deps;
-  const outcome = store.transaction(() => {
-    if (!store.claimUpdate('zalo', e.dedupeKey, now)) return 'duplicate' as const;
-    const account = store.accountByUser('zalo', e.userId);
-    // Someone who never wrote to the OA has no account yet; following alone opens no window.
-    if (!account) return 'processed' as const;
-    if (e.reachable) {
-      if (
-        account.unreachableReason === ZALO_UNFOLLOWED ||
-        account.unreachableReason === zaloUnreachableReason(-213)
-      )
-        store.markReachable(account.id);
-      return 'processed' as const;
-    }
-    store.markUnreachable(account.id, ZALO_UNFOLLOWED, now);
-    const pending = deps.chats.pendingOfChat('zalo', account.chatId);
-    if (pending.length > 0) rerouteToOtherChannel(deps, account, pending, ZALO_UNFOLLOWED, now);
-    else
-      store.audit(
-        ZALO_UNFOLLOWED,
-        { ...(account.personId !== null && { personId: account.personId }), accountId: account.id },
-        now,
-      );
-    store.cancelPendingForChat('zalo', account.chatId, ZALO_UNFOLLOWED);
-    return 'processed' as const;
-  });
-  if (outcome === 'processed') store.onOutboxWrite();
-  return outcome;
+  const account = store.accountByUser('zalo', e.senderId);
+  // Someone who never wrote to the OA has no account yet; following alone opens no window.
+  if (!account) return;
+  if (e.reachable) {
+    if (
+      account.unreachableReason === ZALO_UNFOLLOWED ||
+      account.unreachableReason === zaloUnreachableReason(-213)
+    )
+      store.markReachable(account.id);
+    return;
+  }
+  store.markUnreachable(account.id, ZALO_UNFOLLOWED, now);
+  const pending = deps.chats.pendingOfChat('zalo', account.chatId);
+  if (pending.length > 0) rerouteToOtherChannel(deps, account, pending, ZALO_UNFOLLOWED, now);
+  else
+    store.audit(
+      ZALO_UNFOLLOWED,
+      { ...(account.personId !== null && { personId: account.personId }), accountId: account.id },
+      now,
+    );
+  store.cancelPendingForChat('zalo', account.chatId, ZALO_UNFOLLOWED);
 }

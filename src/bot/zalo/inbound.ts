@@ -11,7 +11,7 @@ export type ZaloAction =
   | { kind: 'dispatch'; inbound: Inbound }
   /**
    * follow/unfollow: not the user's interaction, so it must not reopen the messaging window
-   * (DESIGN §5); handled apart from the dispatcher, whose every inbound counts as one.
+   * (DESIGN §5): a reachability event, not a message.
    */
   | { kind: 'reachability'; userId: string; reachable: boolean; dedupeKey: string }
   | { kind: 'ignore'; reason: string };

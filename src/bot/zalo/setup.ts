@@ -1,13 +1,17 @@
-/** Plugs the Zalo OA channel (issue 5) into the app. */
+/**
+ * Plugs the Zalo OA channel (issue 5) into the app: the Channel the outbox sends through, the
+ * re-routing of an unreachable chat, and the adapter src/http/webhooks/zalo.ts routes to.
+ */
 import type { AppContext } from '../../app.js';
 import { ZaloChatRepo } from '../../store/zaloChat.js';
+import type { InboundEndpoint } from '../channel.js';
 import { rerouteAfterUnreachable } from './fallback.js';
-import { registerUnconfiguredZaloWebhook, registerZaloWebhook, ZALO_WEBHOOK_PATH } from './webhook.js';
+import { ZaloInbound, ZALO_WEBHOOK_PATH } from './adapter.js';
 
 /** Refresh when less than this is left of the 25 h access token: at about 20 h, as the brief advises. */
 const REFRESH_AHEAD_MS = 5 * 3600_000;
 
-export async function setupZalo(ctx: AppContext): Promise<void> {
+export async function setupZalo(ctx: AppContext): Promise<InboundEndpoint> {
   const { config, log } = ctx;
   const keys = {
     ZALO_APP_ID: config.ZALO_APP_ID,
@@ -19,8 +23,8 @@ export async function setupZalo(ctx: AppContext): Promise<void> {
     .map(([k]) => k);
   if (missing.length > 0) {
     if (missing.length < 3) log.warn({ missing }, 'zalo: channel not started, some keys are missing');
-    registerUnconfiguredZaloWebhook(ctx.http, missing);
-    return;
+    // The route still exists (DESIGN §5) and says why it cannot take events.
+    return { refuse: { status: 503, error: `Kênh Zalo chưa được cấu hình (thiếu ${missing.join(', ')})` } };
   }
   const appId = config.ZALO_APP_ID!;
   const appSecret = config.ZALO_APP_SECRET!;
@@ -58,22 +62,12 @@ export async function setupZalo(ctx: AppContext): Promise<void> {
     if (row.channel !== 'zalo') return;
     try {
       // A savepoint: if re-routing fails, the row is still recorded as unreachable.
-      ctx.store.db.$client.transaction(() => rerouteAfterUnreachable(fallbackDeps, row, reason, now))();
+      ctx.store.transaction(() => rerouteAfterUnreachable(fallbackDeps, row, reason, now));
     } catch (err) {
       log.error({ err, outboxId: row.id }, 'zalo: could not move messages to another channel');
     }
   });
 
-  registerZaloWebhook(ctx.http, {
-    appId,
-    oaSecretKey,
-    appSecret,
-    dispatcher: ctx.dispatcher,
-    store: ctx.store,
-    chats,
-    log,
-    clock: ctx.clock,
-  });
   ctx.hooks.health.push(async () => ({ zalo: await channel.health() }));
   if (config.PUBLIC_URL) {
     log.info(
@@ -81,4 +75,5 @@ export async function setupZalo(ctx: AppContext): Promise<void> {
       'zalo: set this webhook URL in the Zalo app dashboard',
     );
   }
+  return { adapter: new ZaloInbound({ appId, oaSecretKey, appSecret, log, clock: ctx.clock }) };
 }

@@ -2,25 +2,29 @@
  * POST /webhooks/telegram (DESIGN.md §5): our own route, so the status code says whether the update
  * is safe: 200 only after the commit, 5xx when a re-send can succeed, 401 without the secret header.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { lingerBeforeClosing } from '../../http/linger.js';
-import type { TelegramIntake } from './intake.js';
-
-export const WEBHOOK_PATH = '/webhooks/telegram';
-const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
+import type { Dispatcher } from '../../bot/dispatcher.js';
+import type { InboundEndpoint } from '../../bot/channel.js';
+import { takeInbound } from '../../bot/inbound.js';
+import { TELEGRAM_WEBHOOK_PATH } from '../../bot/telegram/intake.js';
+import { lingerBeforeClosing } from '../linger.js';
 
 /** A Telegram update is a few KiB at most (4096-character texts, captions, entities). */
 export const TELEGRAM_BODY_LIMIT = 256 * 1024;
 
-/** Hashing first makes the comparison constant-time whatever the lengths. */
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
-
-export function registerWebhookRoute(http: FastifyInstance, secret: string, intake: TelegramIntake): void {
-  const expected = digest(secret);
-  http.post(WEBHOOK_PATH, {
+export function registerTelegramWebhook(
+  http: FastifyInstance,
+  endpoint: InboundEndpoint,
+  dispatcher: Dispatcher,
+): void {
+  if ('refuse' in endpoint) {
+    // The route answers clearly when this server does not take Telegram updates this way.
+    const { status, error } = endpoint.refuse;
+    http.post(TELEGRAM_WEBHOOK_PATH, async (_req, reply) => reply.code(status).send({ error }));
+    return;
+  }
+  const { adapter } = endpoint;
+  http.post(TELEGRAM_WEBHOOK_PATH, {
     // Read no further than this (413 at once on a Content-Length over it): checked after the secret.
     bodyLimit: TELEGRAM_BODY_LIMIT,
     errorHandler: (err: Error & { statusCode?: number }, req, reply) => {
@@ -30,13 +34,11 @@ export function registerWebhookRoute(http: FastifyInstance, secret: string, inta
     },
     // Before the body is parsed: a stranger learns nothing, not even whether the JSON was valid.
     onRequest: async (req, reply) => {
-      const got = req.headers[SECRET_HEADER];
-      if (typeof got !== 'string' || !timingSafeEqual(digest(got), expected)) {
-        return reply.code(401).send({ error: 'Thiếu hoặc sai X-Telegram-Bot-Api-Secret-Token' });
-      }
+      const verdict = adapter.verify({ headers: req.headers });
+      if (verdict !== true) return reply.code(verdict.status).send({ error: verdict.error });
     },
     handler: async (req, reply) => {
-      const result = await intake.handle(req.body);
+      const result = await takeInbound(adapter, dispatcher, req.body);
       if (result === 'retry') {
         // Telegram honours Retry-After in our answer; a short pause lets a transient fault clear.
         return reply.code(500).header('retry-after', '2').send({ error: 'Lỗi tạm thời, xin gửi lại' });
@@ -44,9 +46,4 @@ export function registerWebhookRoute(http: FastifyInstance, secret: string, inta
       return reply.code(200).send({ ok: true });
     },
   });
-}
-
-/** The route answers clearly when this server does not take Telegram updates at all. */
-export function registerDisabledRoute(http: FastifyInstance, why: string): void {
-  http.post(WEBHOOK_PATH, async (_req, reply) => reply.code(404).send({ error: why }));
 }
