@@ -2,7 +2,7 @@
  * The digest's input as its callers outside the store know it (buildDigestInput): a thin delegate
  * to ./repos/digestInput.ts.
  */
-import type { DigestInput } from '../digest/model.js';
+import type { DigestInput } from '../domain/digest.js';
 import type { Db } from './db.js';
 import { SqliteDigestInput, type DigestQuery } from './repos/digestInput.js';
 

@@ -7,7 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Period } from '../../domain/calendar.js';
 import type { ReportKind } from '../../domain/vocabulary.js';
-import type { DigestInput, DigestKind } from '../../digest/model.js';
+import type { DigestInput, DigestKind } from '../../domain/digest.js';
 import type { Db } from '../db.js';
 import type { UnitRow } from '../ports.js';
 import { reportAnswers } from '../schema.js';
