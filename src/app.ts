@@ -14,8 +14,8 @@ import { inboundHandlers } from './bot/inboundHandlers.js';
 import { OutboxSender } from './bot/outbox.js';
 import type { Channel, ChannelName } from './bot/channel.js';
 import { localChannel } from './bot/local/channel.js';
-import { coreFeature } from './bot/features/core.js';
-import { weeklyFeature, type WeeklyOptions } from './bot/features/weekly.js';
+import { coreFeature } from './bot/chat/core.js';
+import { weeklyFeature, type WeeklySubmittedHook } from './bot/chat/weekly.js';
 import { setupTelegram } from './bot/telegram/setup.js';
 import { setupZalo } from './bot/zalo/setup.js';
 import { registerTelegramWebhook } from './http/webhooks/telegram.js';
@@ -49,7 +49,7 @@ export interface AppContext {
   schedule: ScheduleConfig;
   hooks: {
     /** Run in the submitting transaction after a weekly report is stored. */
-    weeklySubmitted: NonNullable<WeeklyOptions['onSubmitted']>;
+    weeklySubmitted: WeeklySubmittedHook[];
     /** Background work started by app.start() and stopped by app.close(). */
     onStart: Array<() => Promise<void> | void>;
     onClose: Array<() => Promise<void> | void>;
@@ -74,8 +74,6 @@ export interface App {
   close(): Promise<void>;
 }
 
-const LATE_WINDOW_MS = 48 * 3600_000;
-
 export async function buildApp(deps: AppDeps): Promise<App> {
   const { config } = deps;
   const clock = deps.clock ?? Date.now;
@@ -93,7 +91,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   conversation.use(
     weeklyFeature(conversation, {
       deadline: weeklyRuleOf(schedule),
-      lateWindowMs: LATE_WINDOW_MS,
       onSubmitted: hooks.weeklySubmitted,
     }),
   );

@@ -339,3 +339,13 @@ export function isWithinCatchUpGrace(config: ScheduleConfig, occurrence: Occurre
   const late = now.getTime() - occurrence.at.getTime();
   return late >= 0 && late <= config.catchUpGrace.hours * 60 * MINUTE_MS;
 }
+
+/**
+ * Late filing: right after a weekly deadline a cadre who missed it may still file for the week that
+ * just ended, marked late, for this long (two days, so a Thursday deadline still reaches the
+ * weekend); after that only the current week can be filed.
+ */
+export const WEEKLY_LATE_WINDOW_MS = 48 * 3_600_000;
+
+/** A periodic report (month, quarter…) not yet sent may be filed this long after its due date, marked late. */
+export const PERIODIC_LATE_WINDOW_MS = 7 * 86_400_000;

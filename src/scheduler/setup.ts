@@ -1,8 +1,8 @@
 /** Plugs the scheduler, reminders, digests, urgent and periodic reports (issue 4) into the app. */
 import type { AppContext } from '../app.js';
-import { awayFeature } from '../bot/features/away.js';
+import { awayFeature } from '../bot/chat/away.js';
 import { digestFeature } from '../bot/features/digest.js';
-import { periodicFeature } from '../bot/features/periodic.js';
+import { periodicFeature } from '../bot/chat/periodic.js';
 import { offerUrgentAfterWeekly, urgentFeature } from '../bot/features/urgent.js';
 import { schedulerDeps } from './deps.js';
 import { applyRetention } from '../store/retention.js';
