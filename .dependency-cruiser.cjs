@@ -69,7 +69,8 @@ module.exports = {
     },
     {
       name: 'features-no-channel-no-http',
-      comment: 'Use cases are called by the chat, the scheduler, the CLI and the web alike: none of those leak in.',
+      comment:
+        'Use cases are called by the chat, the scheduler, the CLI and the web alike: none of those leak in.',
       severity: 'error',
       from: { path: LAYERS.features },
       to: { path: `${LAYERS.channels}|${LAYERS.http}|${LAYERS.scheduler}|${LAYERS.cli}` },
@@ -104,7 +105,8 @@ module.exports = {
     },
     {
       name: 'only-store-touches-the-driver',
-      comment: 'A second engine (PostgreSQL) replaces src/store alone; nothing else may know SQLite or drizzle.',
+      comment:
+        'A second engine (PostgreSQL) replaces src/store alone; nothing else may know SQLite or drizzle.',
       severity: 'error',
       from: { path: ours, pathNot: LAYERS.store },
       to: { path: '(^|/)node_modules/(drizzle-orm|better-sqlite3)/' },

@@ -28,6 +28,25 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
+    // Still over the limits, each waiting for its part of issue 12 (use cases out of the last chat
+    // closures, the DOCX split, the wiring and the store facade): shrink this list, never grow it.
+    files: [
+      'src/app.ts',
+      'src/bot/features/digest.ts',
+      'src/bot/features/feedback/intake.ts',
+      'src/bot/features/feedback/lifecycle.ts',
+      'src/bot/features/urgent.ts',
+      'src/digest/docx.ts',
+      'src/scheduler/tick.ts',
+      'src/store/store.ts',
+    ],
+    rules: { 'max-lines-per-function': 'off', 'max-lines': 'off' },
+  },
+  {
     // The driver is the store's own: health, backup and migrations are store functions.
     files: ['src/**/*.ts'],
     ignores: ['src/store/**'],
@@ -39,7 +58,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/runtime/config.ts', 'test/**', 'bench/**', 'bin/**', 'drizzle.config.ts', 'vitest.config.ts'],
+    files: [
+      'src/runtime/config.ts',
+      'test/**',
+      'bench/**',
+      'bin/**',
+      'drizzle.config.ts',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

@@ -6,7 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from './runtime/config.js';
-import { openDb, type Db } from './store/db.js';
+import { closeDb, openDb, pingDb, type Db } from './store/db.js';
 import { Store } from './store/store.js';
 import { Conversation } from './bot/conversation.js';
 import { Dispatcher } from './bot/dispatcher.js';
@@ -119,7 +119,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     void reply.code(status).send({ error: status >= 500 ? 'Lỗi máy chủ' : 'Yêu cầu không hợp lệ' });
   });
   http.get('/healthz', async () => {
-    store.db.$client.prepare('SELECT 1').get();
+    pingDb(store.db);
     const extra = await Promise.all(hooks.health.map((f) => f()));
     return Object.assign({ ok: true, channels: [...channels.keys()] }, ...extra);
   });
@@ -179,7 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await http.close();
       await outbox.stop();
       for (const ch of channels.values()) await ch.stop?.();
-      if (!deps.db) db.$client.close();
+      if (!deps.db) closeDb(db);
     },
   };
   return app;

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { loadConfig } from './runtime/config.js';
 import { CliError, type CliCommand, type CliContext } from './cli/types.js';
-import { openDb, type Db } from './store/db.js';
+import { closeDb, openDb, type Db } from './store/db.js';
 import { Store } from './store/store.js';
 import { importRosterFile } from './features/roster/import.js';
 import { backupTo, BackupRefused } from './store/backup.js';
@@ -227,6 +227,6 @@ export async function main(
     err(`Lỗi: ${message.split('\n')[0]}`);
     return 1;
   } finally {
-    db?.$client.close();
+    if (db) closeDb(db);
   }
 }

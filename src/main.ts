@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './runtime/config.js';
 import { createLogger } from './runtime/logger.js';
-import { openDb } from './store/db.js';
+import { closeDb, openDb } from './store/db.js';
 import { loadDemoRoster } from './features/roster/demo.js';
 
 async function main(): Promise<void> {
@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
       await app.close();
-      db.$client.close();
+      closeDb(db);
     } finally {
       clearTimeout(force);
       process.exit(0);

@@ -1,6 +1,6 @@
 /** `namtinhhinh tick` and `namtinhhinh digest` (DESIGN.md §5). */
 import { buildApp, type App } from '../app.js';
-import { CliError, type CliCommand, type CliContext } from '../cli.js';
+import { CliError, type CliCommand, type CliContext } from '../cli/types.js';
 import {
   isoLocal,
   parseIsoWithOffset,

@@ -379,10 +379,7 @@ export async function queuePendingDocuments(deps: SchedulerDeps, now: number): P
 
 /** Finds an area by its full path or by (part of) its name, diacritics optional. */
 export function findUnit(repo: SchedulerStore, text: string): UnitRow | undefined {
-  const all = repo.db.$client.prepare('SELECT id FROM units ORDER BY depth, path').all() as Array<{
-    id: number;
-  }>;
-  const units = all.map((u) => repo.unit(u.id)!).filter(Boolean);
+  const units = repo.allUnits();
   const exact = units.find((u) => u.path === text || u.name === text);
   if (exact) return exact;
   const f = fold(text);
@@ -392,14 +389,7 @@ export function findUnit(repo: SchedulerStore, text: string): UnitRow | undefine
 /** The narrowest area containing every leader's area: the whole installation, for an export. */
 export function commonRoot(repo: SchedulerStore): UnitRow | undefined {
   const scopes = leaderScopes(repo);
-  const paths =
-    scopes.length > 0
-      ? scopes.map((s) => s.root.path)
-      : (
-          repo.db.$client.prepare('SELECT path FROM units WHERE parent_id IS NULL').all() as Array<{
-            path: string;
-          }>
-        ).map((r) => r.path);
+  const paths = scopes.length > 0 ? scopes.map((s) => s.root.path) : repo.rootPaths();
   if (paths.length === 0) return undefined;
   let parts = paths[0]!.split(' > ');
   for (const p of paths.slice(1)) {
@@ -409,7 +399,5 @@ export function commonRoot(repo: SchedulerStore): UnitRow | undefined {
     parts = parts.slice(0, i);
   }
   if (parts.length === 0) return undefined;
-  const row = repo.db.$client.prepare('SELECT id FROM units WHERE path = ?').get(parts.join(' > ')) as
-    { id: number } | undefined;
-  return row ? repo.unit(row.id) : undefined;
+  return repo.unitByPath(parts.join(' > '));
 }

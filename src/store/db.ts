@@ -78,3 +78,12 @@ export function migrateDb(db: Db): void {
 export function tx<T>(db: Db, fn: () => T): T {
   return db.$client.transaction(fn).immediate();
 }
+
+/** The health check's query: the database answers. */
+export function pingDb(db: Db): void {
+  db.$client.prepare('SELECT 1').get();
+}
+
+export function closeDb(db: Db): void {
+  db.$client.close();
+}

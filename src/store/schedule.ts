@@ -74,6 +74,18 @@ export class SchedulerStore {
     return this.areas.unit(id);
   }
 
+  unitByPath(path: string): UnitRow | undefined {
+    return this.areas.unitByPath(path);
+  }
+
+  allUnits(): UnitRow[] {
+    return this.areas.allUnits();
+  }
+
+  rootPaths(): string[] {
+    return this.areas.rootPaths();
+  }
+
   subtree(root: UnitRow): UnitRow[] {
     return this.areas.subtree(root);
   }

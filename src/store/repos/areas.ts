@@ -101,6 +101,21 @@ export class SqliteAreas {
     return this.q.byPath.get({ path });
   }
 
+  /** Every unit, shallowest first, then by path: the order a name search prefers. */
+  allUnits(): UnitRow[] {
+    return this.db.select(unitColumns).from(units).orderBy(asc(units.depth), asc(units.path)).all();
+  }
+
+  /** The paths of the top-level units. */
+  rootPaths(): string[] {
+    return this.db
+      .select({ path: units.path })
+      .from(units)
+      .where(isNull(units.parentId))
+      .all()
+      .map((r) => r.path);
+  }
+
   /** Children of a unit (or the top-level units), with whether each has children of its own. */
   children(parentId: number | null): UnitNode[] {
     const where = parentId === null ? isNull(units.parentId) : eq(units.parentId, parentId);

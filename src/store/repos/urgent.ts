@@ -117,14 +117,12 @@ export class SqliteUrgent {
   }
 
   events(caseId: number): UrgentEventRow[] {
-    return this.cases
-      .events(caseId)
-      .map((e) => ({
-        at: e.at,
-        status: e.status,
-        note: e.note,
-        actorPersonId: e.actorPersonId,
-        data: e.data,
-      }));
+    return this.cases.events(caseId).map((e) => ({
+      at: e.at,
+      status: e.status,
+      note: e.note,
+      actorPersonId: e.actorPersonId,
+      data: e.data,
+    }));
   }
 }

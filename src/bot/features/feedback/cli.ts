@@ -1,5 +1,5 @@
 /** `namtinhhinh cases list --json` (DESIGN.md §5) and `cases block|unblock`. */
-import { CliError, type CliCommand } from '../../../cli.js';
+import { CliError, type CliCommand } from '../../../cli/types.js';
 import { isoLocal } from '../../../domain/calendar.js';
 import { CaseStore } from '../../../store/cases.js';
 import { Store } from '../../../store/store.js';
