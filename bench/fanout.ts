@@ -35,7 +35,7 @@ export async function runFanout(dir: string, rows: number, runIndex: number): Pr
   const { OutboxSender } = await distModule<OutboxModule>('bot/outbox.js');
   const { TelegramChannel } = await distModule<ChannelModule>('bot/telegram/channel.js');
   const { BotApiClient } = await distModule<ApiModule>('bot/telegram/api.js');
-  const { createLogger } = await distModule<LoggerModule>('logger.js');
+  const { createLogger } = await distModule<LoggerModule>('runtime/logger.js');
   const fake = await FakeTelegramApi.start();
   fake.enforceLimits({ perChatPerSecond: 1, globalPerSecond: PLATFORM_PER_SECOND, retryAfter: 1 });
   const db = openDb(join(dir, `fanout-${runIndex}.db`));

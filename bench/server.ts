@@ -67,7 +67,7 @@ function rssSplit(): { anonymous: number; file: number } {
 
 async function startApp(): Promise<{ port: number; close: () => Promise<void> }> {
   const { buildApp } = await distModule<AppModule>('app.js');
-  const { loadConfig } = await distModule<ConfigModule>('config.js');
+  const { loadConfig } = await distModule<ConfigModule>('runtime/config.js');
   const { openDb } = await distModule<DbModule>('store/db.js');
   const port = Number(env.BENCH_PORT);
   const config = loadConfig({
