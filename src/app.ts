@@ -20,7 +20,14 @@ import { setupTelegram } from './bot/telegram/setup.js';
 import { setupZalo } from './bot/zalo/setup.js';
 import { registerTelegramWebhook } from './http/webhooks/telegram.js';
 import { registerZaloWebhook } from './http/webhooks/zalo.js';
-import { setupScheduler } from './scheduler/setup.js';
+import { createScheduler, type Scheduler } from './scheduler/tick.js';
+import { closeIdleSessionsTask, escalateUrgentTask, retentionTask } from './scheduler/tasks.js';
+import { SchedulerStore } from './store/schedule.js';
+import { UrgentStore } from './store/urgent.js';
+import { awayFeature } from './bot/chat/away.js';
+import { digestFeature } from './bot/chat/digest.js';
+import { periodicFeature } from './bot/chat/periodic.js';
+import { offerUrgentAfterWeekly, urgentFeature } from './bot/chat/urgent.js';
 import { setupFeedback } from './bot/features/feedback/setup.js';
 import { createLogger } from './runtime/logger.js';
 import { weeklyRuleOf, type ScheduleConfig } from './domain/schedule.js';
@@ -47,6 +54,7 @@ export interface AppContext {
   log: Logger;
   clock: () => number;
   schedule: ScheduleConfig;
+  scheduler: Scheduler;
   hooks: {
     /** Run in the submitting transaction after a weekly report is stored. */
     weeklySubmitted: WeeklySubmittedHook[];
@@ -136,6 +144,37 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     });
   }
 
+  // The chat features of the scheduled reports (issue 4) and the scheduler with its tick tasks.
+  const scheduled = {
+    store,
+    repo: new SchedulerStore(db),
+    urgent: new UrgentStore(db),
+    conversation,
+    schedule: () => schedule,
+    clock,
+    log,
+  };
+  conversation.use(urgentFeature(scheduled));
+  conversation.use(periodicFeature(scheduled));
+  conversation.use(awayFeature(scheduled));
+  conversation.use(digestFeature(scheduled));
+  hooks.weeklySubmitted.push(offerUrgentAfterWeekly);
+  const scheduler = createScheduler({
+    deps: scheduled,
+    tasks: [
+      escalateUrgentTask(scheduled),
+      closeIdleSessionsTask(conversation),
+      retentionTask({ db, days: config.RETENTION_DAYS, clock }),
+    ],
+  });
+  if (config.SCHEDULER) {
+    // The database's first start: the scheduler never back-fills occurrences from before it. A
+    // process that does not schedule (the CLI, SCHEDULER=0) leaves it to its first tick.
+    scheduler.ensureStartedAt(clock());
+    hooks.onStart.push(() => scheduler.start());
+    hooks.onClose.push(() => scheduler.stop());
+  }
+
   const ctx: AppContext = {
     config,
     http,
@@ -147,9 +186,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     log,
     clock,
     schedule,
+    scheduler,
     hooks,
   };
-  await setupScheduler(ctx);
   await setupFeedback(ctx);
   registerTelegramWebhook(http, await setupTelegram(ctx), dispatcher);
   registerZaloWebhook(http, await setupZalo(ctx), dispatcher, log);

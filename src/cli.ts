@@ -12,7 +12,9 @@ import { importRosterFile } from './features/roster/import.js';
 import { backupTo, BackupRefused } from './store/backup.js';
 import { formatRosterError } from './domain/roster.js';
 import { isoLocal } from './domain/calendar.js';
-import { schedulerCliCommands } from './scheduler/cli.js';
+import { schedulerCliCommands } from './cli/schedule.js';
+import { buildApp } from './app.js';
+import { createLogger } from './runtime/logger.js';
 import { feedbackCliCommands } from './bot/features/feedback/cli.js';
 import { docHeaderCliCommands } from './cli/settings.js';
 
@@ -220,6 +222,20 @@ export async function main(
       db: () => (db ??= openDb(config.DATABASE_PATH)),
       out,
       err,
+      async openApp({ clock }) {
+        const app = await buildApp({
+          config: { ...config, SCHEDULER: false },
+          db: ctx.db(),
+          clock,
+          logger: createLogger(config.LOG_LEVEL === 'silent' ? 'silent' : 'error'),
+        });
+        return {
+          store: app.store,
+          schedule: app.ctx.schedule,
+          scheduler: app.ctx.scheduler,
+          close: () => app.close(),
+        };
+      },
     };
     return await cmd.run(ctx, parsed as { values: Record<string, unknown>; positionals: string[] });
   } catch (e) {

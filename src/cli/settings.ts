@@ -1,7 +1,7 @@
 /** `namtinhhinh settings doc-header` (DESIGN.md §5): the formal document's settings for a scope. */
 import { readFileSync } from 'node:fs';
 import { CliError, type CliCommand } from './types.js';
-import { commonRoot, findUnit } from '../scheduler/digests.js';
+import { commonRoot, findUnit } from '../features/digests/jobs.js';
 import {
   DocSettingsStore,
   docHeaderSettingsSchema,

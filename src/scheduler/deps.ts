@@ -1,88 +1,19 @@
 /**
- * What the scheduler and its chat features share: the stores, the schedule, and delivery to a
- * person (their most recently active chat account that can still be reached).
+ * What the scheduler is given when it is built: the stores, the schedule, the real clock and a
+ * logger. Features called by the tick take the parts of it they use.
  */
-import type { AppContext } from '../app.js';
-import type { OutboundMessage } from '../bot/channel.js';
-import { DEFAULT_DOC_TEMPLATE, type DocTemplate, type ResolvedDocTemplate } from '../digest/template.js';
-import { DocSettingsStore } from '../store/docSettings.js';
-import type { Conversation } from '../bot/conversation.js';
-import { reachableAccount, SchedulerStore } from '../store/schedule.js';
-import type { AccountRow, Store } from '../store/store.js';
-import { UrgentStore } from '../store/urgent.js';
 import type { ScheduleConfig } from '../domain/schedule.js';
+import type { SchedulerStore } from '../store/schedule.js';
+import type { Store } from '../store/store.js';
+import type { UrgentStore } from '../store/urgent.js';
 
 export interface SchedulerDeps {
   store: Store;
   repo: SchedulerStore;
   urgent: UrgentStore;
-  conversation: Conversation;
-  /** Read at use, so a schedule loaded after the features were built still applies. */
+  /** Read at use, so a schedule loaded after the parts were built still applies. */
   schedule(): ScheduleConfig;
-}
-
-const cache = new WeakMap<AppContext, SchedulerDeps>();
-
-export function schedulerDeps(ctx: AppContext): SchedulerDeps {
-  let d = cache.get(ctx);
-  if (!d) {
-    d = {
-      store: ctx.store,
-      repo: new SchedulerStore(ctx.store.db),
-      urgent: new UrgentStore(ctx.store.db),
-      conversation: ctx.conversation,
-      schedule: () => ctx.schedule,
-    };
-    cache.set(ctx, d);
-  }
-  return d;
-}
-
-/**
- * Enqueues a message to a person on their reachable account; null when they have none (never
- * linked, or every account blocked the bot), which the digest reports as "không liên lạc được".
- */
-export function sendToPerson(
-  store: Store,
-  personId: number,
-  payload: OutboundMessage,
-  now: number,
-  opts: { dedupeKey?: string; ref?: string; notBefore?: number } = {},
-): AccountRow | null {
-  const account = reachableAccount(store, personId);
-  if (!account) return null;
-  store.enqueue(account.channel, account.chatId, account.id, payload, now, opts);
-  return account;
-}
-
-/**
- * The formal document's template for a scope: layout defaults with the installation-wide overrides
- * in kv 'digest.template', then the scope's body and place from the roster and its own settings
- * (`settings doc-header`).
- */
-export function resolvedDocTemplate(store: Store, unitId: number): ResolvedDocTemplate {
-  const docs = new DocSettingsStore(store.db);
-  const unit = docs.unit(unitId);
-  if (!unit) throw new Error(`unit ${unitId} not found`);
-  return docs.resolve(unit, docTemplate(store));
-}
-
-/**
- * Without a unit (or for one no longer on the roster): the layout alone (number format, titles),
- * so a pending document is still sent, with dotted lines rather than another scope's names.
- */
-export function docTemplate(store: Store, unitId?: number): DocTemplate {
-  if (unitId !== undefined && new DocSettingsStore(store.db).unit(unitId))
-    return resolvedDocTemplate(store, unitId).template;
-  const custom = store.getKv<Partial<DocTemplate>>('digest.template');
-  return { ...DEFAULT_DOC_TEMPLATE, ...(custom ?? {}) };
-}
-
-/** "0912 000 001": a phone number as people read it aloud. */
-export function displayPhone(e164: string | null): string | null {
-  if (!e164) return null;
-  const national = e164.startsWith('+84') ? `0${e164.slice(3)}` : e164;
-  return national.length === 10
-    ? `${national.slice(0, 4)} ${national.slice(4, 7)} ${national.slice(7)}`
-    : national;
+  /** The real clock: what a tick queues is stamped with it, whatever time the tick judges. */
+  clock(): number;
+  log: { error(obj: unknown, msg?: string): void };
 }

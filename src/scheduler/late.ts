@@ -5,6 +5,8 @@
  */
 import type { Store } from '../store/store.js';
 
+type KvStore = Pick<Store, 'getKv' | 'setKv'>;
+
 export const TICK_SPANS_KEY = 'scheduler.tickSpans';
 /** A tick before the occurrence within this window means the service was running then. */
 export const TICKING_WINDOW_MS = 5 * 60_000;
@@ -16,14 +18,14 @@ const MAX_SPANS = 50;
 
 type Span = [from: number, to: number];
 
-function spansOf(store: Store): Span[] {
+function spansOf(store: Pick<Store, 'getKv'>): Span[] {
   const v = store.getKv<unknown>(TICK_SPANS_KEY);
   if (!Array.isArray(v)) return [];
   return v.filter((s): s is Span => Array.isArray(s) && typeof s[0] === 'number' && typeof s[1] === 'number');
 }
 
 /** Records one tick at `at` (a `tick --at` counts at its TIME); call inside a transaction. */
-export function recordTick(store: Store, at: number, now: number): void {
+export function recordTick(store: KvStore, at: number, now: number): void {
   const spans = [...spansOf(store), [at, at] as Span].sort((a, b) => a[0] - b[0]);
   const merged: Span[] = [];
   for (const s of spans) {
@@ -38,24 +40,6 @@ export function recordTick(store: Store, at: number, now: number): void {
 }
 
 /** True when some tick was recorded in the five minutes before `at`. */
-export function wasTickingBefore(store: Store, at: number): boolean {
+export function wasTickingBefore(store: Pick<Store, 'getKv'>, at: number): boolean {
   return spansOf(store).some(([from, to]) => from < at && to >= at - TICKING_WINDOW_MS);
-}
-
-/** "35 phút", "2 giờ 10 phút", "1 ngày 3 giờ": minutes are left out once the delay is a day or more. */
-export function formatDelay(ms: number): string {
-  const minutes = Math.max(1, Math.floor(ms / 60_000));
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
-  const mins = minutes % 60;
-  const parts =
-    days > 0
-      ? [`${days} ngày`, hours > 0 ? `${hours} giờ` : '']
-      : [hours > 0 ? `${hours} giờ` : '', mins > 0 ? `${mins} phút` : ''];
-  return parts.filter(Boolean).join(' ');
-}
-
-/** The note on a digest's heading line; it states the delay, it does not explain it. */
-export function lateNote(delayMs: number): string {
-  return `(gửi chậm ${formatDelay(delayMs)} so với lịch)`;
 }

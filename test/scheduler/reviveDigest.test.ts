@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileDigest } from '../../src/digest/model.js';
 import { renderDigestText } from '../../src/digest/text.js';
-import { reviveDigest } from '../../src/scheduler/digests.js';
+import { reviveDigest } from '../../src/features/digests/register.js';
 import { weeklyInput } from '../digest/fixture.js';
 
 describe('a digest read back from the database', () => {

@@ -11,7 +11,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/runtime/config.js';
 import { isWithinQuietHours } from '../../src/domain/calendar.js';
 import { createLogger } from '../../src/runtime/logger.js';
-import { lateNote } from '../../src/scheduler/late.js';
+import { lateNote } from '../../src/features/digests/late.js';
 import { tick } from '../../src/scheduler/tick.js';
 import { openDb } from '../../src/store/db.js';
 import { SchedulerStore } from '../../src/store/schedule.js';

@@ -5,12 +5,17 @@
  * at the same moment (a Thursday that is also the 15th, or 15/12's four periodic kinds) go out as
  * one message per cadre, never as a burst.
  */
-import { formatDateTime } from '../domain/calendar.js';
-import { periodNoun } from '../digest/labels.js';
-import type { OutChoice } from '../flows/types.js';
-import type { SchedulerDeps } from './deps.js';
-import { sendToPerson } from './deps.js';
-import type { Occurrence } from '../domain/schedule.js';
+import { formatDateTime } from '../../domain/calendar.js';
+import { periodNoun } from '../../digest/labels.js';
+import type { OutChoice } from '../../flows/types.js';
+import type { Occurrence } from '../../domain/schedule.js';
+import type { SchedulerStore } from '../../store/schedule.js';
+import { sendToPerson, type DeliveryStore } from './delivery.js';
+
+export interface ReminderPorts {
+  store: DeliveryStore;
+  repo: Pick<SchedulerStore, 'claimRun' | 'missingReports' | 'setRunOutcome'>;
+}
 
 interface Owed {
   personId: number;
@@ -47,7 +52,7 @@ export function reminderText(items: Owed['items']): string {
  * Occurrences another process already claimed are left out. Returns the number of messages.
  */
 export function fireReminders(
-  deps: SchedulerDeps,
+  deps: ReminderPorts,
   occurrences: Occurrence[],
   now: number,
 ): Map<string, number> {

@@ -1,0 +1,122 @@
+/**
+ * The formal documents of the digests fired: rendered after the transaction that fired them (the
+ * DOCX is made asynchronously), then queued to the area's leaders, and the CLI's export of one.
+ */
+import { docNumberLine } from '../../digest/template.js';
+import type { Digest } from '../../digest/model.js';
+import type { DigestRow, SchedulerStore } from '../../store/schedule.js';
+import type { Store } from '../../store/store.js';
+import type { UnitRow } from '../../store/units.js';
+import { docTemplate, sendToPerson, type DeliveryStore, type TemplateStore } from '../delivery/delivery.js';
+import type { DigestJob } from './jobs.js';
+import {
+  DOCX_MIME,
+  documentFileName,
+  issuedNumber,
+  issueNumber,
+  reviveDigest,
+  type NumberingPorts,
+} from './register.js';
+
+export interface DocumentPorts {
+  store: DeliveryStore & TemplateStore & Pick<Store, 'transaction' | 'onOutboxWrite'>;
+  repo: Pick<SchedulerStore, 'digestsAwaitingDocument' | 'digest' | 'updateDigestData'>;
+}
+
+/**
+ * Renders every digest whose document is still pending and queues it to its leaders, each in its
+ * own short transaction. Safe to run from several processes: the pending mark is re-checked and
+ * the outbox dedupe key refuses a second copy.
+ */
+export async function queuePendingDocuments(ports: DocumentPorts, now: number): Promise<number> {
+  const { store, repo } = ports;
+  let queued = 0;
+  for (const row of repo.digestsAwaitingDocument()) {
+    const digest = reviveDigest(row.data.model);
+    const template = docTemplate(store, row.unitId);
+    // Loaded on first use: the docx library is heavy and most processes never make a document.
+    const { renderReportDocx } = await import('../../digest/docx.js');
+    const buf = await renderReportDocx(digest, template, {
+      number: row.number ?? 0,
+      issuedAt: new Date(row.createdAt),
+    });
+    const base64 = buf.toString('base64');
+    store.transaction(() => {
+      const fresh = repo.digest(row.id);
+      if (!fresh || fresh.data.document !== 'pending') return;
+      sendDocument(ports, fresh, digest, { base64, caption: docNumberLine(template, fresh.number), now });
+      // Kept so "Xem báo cáo đầy đủ" can send the same file again without rendering it in a chat turn.
+      repo.updateDigestData(row.id, { ...fresh.data, document: 'queued', docx: base64 });
+      queued++;
+    });
+  }
+  if (queued > 0) store.onOutboxWrite();
+  return queued;
+}
+
+function sendDocument(
+  ports: DocumentPorts,
+  fresh: DigestRow,
+  digest: Digest,
+  doc: { base64: string; caption: string; now: number },
+): void {
+  const leaders = (fresh.data.leaders as number[] | undefined) ?? [];
+  const multi = new Set((fresh.data.multipleAreas as number[] | undefined) ?? []);
+  const period = { start: new Date(fresh.periodStart), end: new Date(fresh.periodEnd) };
+  for (const personId of leaders) {
+    const fileName = documentFileName(
+      digest.kind,
+      period,
+      multi.has(personId) ? digest.root.name : undefined,
+    );
+    sendToPerson(
+      ports.store,
+      personId,
+      {
+        type: 'document',
+        fileName,
+        mimeType: DOCX_MIME,
+        base64: doc.base64,
+        caption: `${doc.caption} – ${digest.root.name}`,
+      },
+      doc.now,
+      {
+        dedupeKey: `${String(fresh.data.ruleId)}:${String(fresh.data.occurrenceAt)}:${personId}:${fresh.unitId}:doc`,
+      },
+    );
+  }
+}
+
+export interface ExportPorts extends NumberingPorts {
+  store: NumberingPorts['store'] & Pick<Store, 'transaction'>;
+  repo: NumberingPorts['repo'] & Pick<SchedulerStore, 'insertDigest'>;
+}
+
+/**
+ * The number on an exported document: a document already issued for this area and period keeps
+ * its number; otherwise only an official export takes the next one (and registers the document),
+ * so a preview leaves no gap in the year's numbering. Null for an unnumbered preview.
+ */
+export function exportedNumber(
+  ports: ExportPorts,
+  input: { root: UnitRow; job: DigestJob; digest: Digest; official: boolean; at: Date },
+): number | null {
+  const { root, job, at } = input;
+  return ports.store.transaction((): number | null => {
+    const doc = { kind: job.kind, unitId: root.id, periodStart: job.period.start.getTime() };
+    const issued = issuedNumber(ports, doc);
+    if (issued !== null) return issued;
+    if (!input.official) return null;
+    const n = issueNumber(ports, doc, at);
+    ports.repo.insertDigest({
+      kind: job.kind,
+      unitId: root.id,
+      periodStart: job.period.start.getTime(),
+      periodEnd: job.period.end.getTime(),
+      number: n,
+      createdAt: at.getTime(),
+      data: { source: 'cli', document: 'exported', model: input.digest },
+    });
+    return n;
+  });
+}

@@ -1,0 +1,41 @@
+/**
+ * The work done on every tick besides the schedule's own occurrences. buildApp lists them, in
+ * order, when it builds the scheduler; each one's count is reported under its name.
+ */
+import { escalateUrgent } from '../features/urgent/escalate.js';
+import type { UrgentPorts } from '../features/urgent/alerts.js';
+import type { Db } from '../store/db.js';
+import { applyRetention } from '../store/retention.js';
+
+/** One piece of work of the tick; its messages are stamped with the real clock. */
+export interface TickTask {
+  /** The key of its count in `TickResult.tasks`. */
+  name: string;
+  run(now: number): number | void;
+  /** Left out of the tick's transaction because it opens its own (one per item). */
+  ownTransactions?: boolean;
+}
+
+export const URGENT_ESCALATION = 'urgentEscalated';
+export const IDLE_SESSIONS = 'idleClosed';
+
+/** Re-alerts urgent reports nobody acknowledged in time. */
+export function escalateUrgentTask(ports: UrgentPorts): TickTask {
+  return { name: URGENT_ESCALATION, ownTransactions: true, run: (now) => escalateUrgent(ports, now) };
+}
+
+/** Closes chat sessions left idle, with their stop notes. */
+export function closeIdleSessionsTask(conversation: { closeIdleSessions(now: number): number }): TickTask {
+  return { name: IDLE_SESSIONS, run: (now) => conversation.closeIdleSessions(now) };
+}
+
+/**
+ * Citizens' data past its retention is erased by the tick, so `tick --at` and the service agree.
+ * Never ahead of the real clock: a `tick --at` in the future must not erase data before it is due.
+ */
+export function retentionTask(opts: { db: Db; days: number; clock: () => number }): TickTask {
+  return {
+    name: 'retention',
+    run: (now) => void applyRetention(opts.db, opts.days, Math.min(now, opts.clock())),
+  };
+}
