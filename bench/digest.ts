@@ -15,7 +15,7 @@ type CalendarModule = typeof import('../src/domain/calendar.js');
 type ModelModule = typeof import('../src/digest/model.js');
 type DocxModule = typeof import('../src/digest/docx.js');
 type InputModule = typeof import('../src/store/digestInput.js');
-type UnitsModule = typeof import('../src/store/units.js');
+type ScheduleStoreModule = typeof import('../src/store/schedule.js');
 type DigestInput = import('../src/digest/model.js').DigestInput;
 type Period = import('../src/domain/calendar.js').Period;
 
@@ -167,10 +167,10 @@ export async function runDigest(f: DigestFixture, opts: { allDocx: boolean }): P
   const { compileDigest } = await distModule<ModelModule>('digest/model.js');
   const { renderReportDocx, DEFAULT_DOC_TEMPLATE } = await distModule<DocxModule>('digest/docx.js');
   const { buildDigestInput } = await distModule<InputModule>('store/digestInput.js');
-  const { toUnit } = await distModule<UnitsModule>('store/units.js');
+  const { SchedulerStore } = await distModule<ScheduleStoreModule>('store/schedule.js');
   const db = openDb(f.dbPath, { migrate: false });
   try {
-    const root = toUnit(db.$client.prepare('SELECT * FROM units WHERE path = ?').get(PROVINCE))!;
+    const root = new SchedulerStore(db).unitByPath(PROVINCE)!;
     const period = f.periods[f.periods.length - 1]!;
     const previous = f.periods[f.periods.length - 2]!;
     const [input, sqlMs] = await time(() =>

@@ -1,32 +1,31 @@
 /**
- * The kv table (small settings, leases, rotating credentials): one JSON value per key. Each
- * repository that keeps something there holds a KvTable, with its statements prepared once.
+ * The kv table (small settings, leases, rotating credentials): one JSON value per key. Kept for
+ * its callers; the statements are the kv repository's (repos/kv.ts).
  */
 import type Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { Db } from './db.js';
+import { SqliteKv } from './repos/kv.js';
+import * as schema from './schema.js';
 
 export class KvTable {
-  private readonly select: Database.Statement;
-  private readonly upsert: Database.Statement;
-  private readonly remove: Database.Statement;
+  private readonly repo: SqliteKv;
 
+  /** Takes the driver's connection, as before; a drizzle wrapper over it costs nothing to build. */
   constructor(sql: Database.Database) {
-    this.select = sql.prepare('SELECT value FROM kv WHERE key = ?');
-    this.upsert = sql.prepare(
-      'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-    );
-    this.remove = sql.prepare('DELETE FROM kv WHERE key = ?');
+    const db: Db = drizzle(sql, { schema });
+    this.repo = new SqliteKv(db);
   }
 
   get<T>(key: string): T | undefined {
-    const r = this.select.get(key) as { value: string } | undefined;
-    return r ? (JSON.parse(r.value) as T) : undefined;
+    return this.repo.get<T>(key);
   }
 
   set(key: string, value: unknown, now: number): void {
-    this.upsert.run(key, JSON.stringify(value), now);
+    this.repo.set(key, value, now);
   }
 
   delete(key: string): void {
-    this.remove.run(key);
+    this.repo.delete(key);
   }
 }
