@@ -45,7 +45,7 @@ export async function runFanout(dir: string, rows: number, runIndex: number): Pr
   await api.ready();
   const channel = new TelegramChannel(api, Date.now, log);
   const sender = new OutboxSender(store, new Map([['telegram', channel]]), log);
-  store.onOutboxWrite = () => sender.wake();
+  store.onOutboxCommitted(() => sender.wake());
   try {
     const now = Date.now();
     store.transaction(() => {

@@ -13,6 +13,7 @@ import { Dispatcher } from './bot/dispatcher.js';
 import { inboundHandlers } from './bot/inboundHandlers.js';
 import { OutboxSender } from './bot/outbox.js';
 import type { Channel, ChannelName } from './bot/channel.js';
+import type { ChannelSetup, PartLifecycle } from './bot/parts.js';
 import { localChannel } from './bot/local/channel.js';
 import { coreFeature } from './bot/chat/core.js';
 import { weeklyFeature, type WeeklySubmittedHook } from './bot/chat/weekly.js';
@@ -42,30 +43,6 @@ export interface AppDeps {
   schedule?: ScheduleConfig;
 }
 
-/** What a channel or a feature needs to plug itself in; each setup module receives it once. */
-export interface AppContext {
-  config: Config;
-  http: FastifyInstance;
-  store: Store;
-  conversation: Conversation;
-  dispatcher: Dispatcher;
-  outbox: OutboxSender;
-  channels: Map<ChannelName, Channel>;
-  log: Logger;
-  clock: () => number;
-  schedule: ScheduleConfig;
-  scheduler: Scheduler;
-  hooks: {
-    /** Run in the submitting transaction after a weekly report is stored. */
-    weeklySubmitted: WeeklySubmittedHook[];
-    /** Background work started by app.start() and stopped by app.close(). */
-    onStart: Array<() => Promise<void> | void>;
-    onClose: Array<() => Promise<void> | void>;
-    /** Extra fields for /healthz (e.g. Zalo token state). */
-    health: Array<() => Record<string, unknown> | Promise<Record<string, unknown>>>;
-  };
-}
-
 export interface App {
   http: FastifyInstance;
   store: Store;
@@ -76,39 +53,123 @@ export interface App {
   log: Logger;
   config: Config;
   clock: () => number;
-  ctx: AppContext;
-  /** Starts the background loops (outbox sender, idle-session sweep). */
+  schedule: ScheduleConfig;
+  scheduler: Scheduler;
+  /** Starts the background loops (outbox sender, scheduler, idle-session sweep, channels). */
   start(): Promise<void>;
   close(): Promise<void>;
 }
 
+/** The parts every other part is built from, in the order they are built. */
+interface Core {
+  config: Config;
+  db: Db;
+  store: Store;
+  log: Logger;
+  clock: () => number;
+  schedule: ScheduleConfig;
+  conversation: Conversation;
+  dispatcher: Dispatcher;
+}
+
 export async function buildApp(deps: AppDeps): Promise<App> {
+  const core = buildCore(deps);
+  const { config, store, log, clock, conversation, dispatcher } = core;
+  const lifecycles: PartLifecycle[] = [];
+  const weeklySubmitted: WeeklySubmittedHook[] = [offerUrgentAfterWeekly];
+  conversation.use(coreFeature(conversation));
+  conversation.use(
+    weeklyFeature(conversation, { deadline: weeklyRuleOf(core.schedule), onSubmitted: weeklySubmitted }),
+  );
+  const scheduler = scheduledFeatures(core);
+  if (config.SCHEDULER) lifecycles.push({ start: () => scheduler.start(), stop: () => scheduler.stop() });
+  const feedbackStart: Array<() => void> = [];
+  await setupFeedback({ ...core, scheduler, hooks: { weeklySubmitted, onStart: feedbackStart } });
+  lifecycles.push({ start: () => feedbackStart.forEach((f) => f()) });
+
+  // Channels: each setup hands back its channel, chat features, lifecycle and webhook endpoint.
+  const channels = new Map<ChannelName, Channel>();
+  if (config.LOCAL_CHAT) channels.set('local', localChannel);
+  const telegram = await setupTelegram(core);
+  const zalo = await setupZalo(core);
+  for (const [name, setup] of [
+    ['telegram', telegram],
+    ['zalo', zalo],
+  ] as const)
+    plugChannel(core, channels, name, setup);
+  lifecycles.push(telegram, zalo);
+  const outbox = new OutboxSender(store, channels, log, { clock, onUnreachable: zalo.onUnreachable });
+  store.onOutboxCommitted(() => outbox.wake());
+
+  const http = await buildHttp(core, channels, lifecycles);
+  registerTelegramWebhook(http, telegram.endpoint, dispatcher);
+  registerZaloWebhook(http, zalo.endpoint, dispatcher, log);
+
+  const parts = { ...core, http, outbox, channels, scheduler };
+  return { ...parts, ...runLoops(parts, lifecycles, () => (deps.db ? undefined : closeDb(core.db))) };
+}
+
+function buildCore(deps: AppDeps): Core {
   const { config } = deps;
   const clock = deps.clock ?? Date.now;
   const log = deps.logger ?? createLogger(config.LOG_LEVEL);
   const db = deps.db ?? openDb(config.DATABASE_PATH);
   const store = new Store(db);
   const schedule = deps.schedule ?? scheduleFromFile(config.SCHEDULE_FILE);
-
   const conversation = new Conversation(store, {
     sessionIdleMs: config.SESSION_IDLE_HOURS * 3600_000,
     botUsername: config.TELEGRAM_BOT_USERNAME,
   });
-  const hooks: AppContext['hooks'] = { weeklySubmitted: [], onStart: [], onClose: [], health: [] };
-  conversation.use(coreFeature(conversation));
-  conversation.use(
-    weeklyFeature(conversation, {
-      deadline: weeklyRuleOf(schedule),
-      onSubmitted: hooks.weeklySubmitted,
-    }),
-  );
-
   const dispatcher = new Dispatcher(store, inboundHandlers({ store, conversation, log }), log, clock);
-  const channels = new Map<ChannelName, Channel>();
-  if (config.LOCAL_CHAT) channels.set('local', localChannel);
-  const outbox = new OutboxSender(store, channels, log, { clock });
-  store.onOutboxWrite = () => outbox.wake();
+  return { config, db, store, log, clock, schedule, conversation, dispatcher };
+}
 
+function plugChannel(
+  core: Core,
+  channels: Map<ChannelName, Channel>,
+  name: ChannelName,
+  setup: ChannelSetup,
+): void {
+  if (setup.channel) channels.set(name, setup.channel);
+  for (const feature of setup.features ?? []) core.conversation.use(feature);
+}
+
+/** The chat features of the scheduled reports (issue 4) and the scheduler with its tick tasks. */
+function scheduledFeatures(core: Core): Scheduler {
+  const { config, db, store, conversation, clock, log } = core;
+  const scheduled = {
+    store,
+    repo: new SchedulerStore(db),
+    urgent: new UrgentStore(db),
+    conversation,
+    schedule: () => core.schedule,
+    clock,
+    log,
+  };
+  conversation.use(urgentFeature(scheduled));
+  conversation.use(periodicFeature(scheduled));
+  conversation.use(awayFeature(scheduled));
+  conversation.use(digestFeature(scheduled));
+  const scheduler = createScheduler({
+    deps: scheduled,
+    tasks: [
+      escalateUrgentTask(scheduled),
+      closeIdleSessionsTask(conversation),
+      retentionTask({ db, days: config.RETENTION_DAYS, clock }),
+    ],
+  });
+  // The database's first start: the scheduler never back-fills occurrences from before it. A
+  // process that does not schedule (the CLI, SCHEDULER=0) leaves it to its first tick.
+  if (config.SCHEDULER) scheduler.ensureStartedAt(clock());
+  return scheduler;
+}
+
+async function buildHttp(
+  core: Core,
+  channels: Map<ChannelName, Channel>,
+  lifecycles: readonly PartLifecycle[],
+): Promise<FastifyInstance> {
+  const { config, store, log } = core;
   const http: FastifyInstance = Fastify({
     loggerInstance: log as unknown as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
@@ -128,7 +189,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   http.get('/healthz', async () => {
     pingDb(store.db);
-    const extra = await Promise.all(hooks.health.map((f) => f()));
+    const extra = await Promise.all(lifecycles.map((p) => p.health?.() ?? {}));
     return Object.assign({ ok: true, channels: [...channels.keys()] }, ...extra);
   });
   if (config.LOCAL_CHAT) {
@@ -136,75 +197,32 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     const { registerLocalChat } = await import('./http/local.js');
     registerLocalChat(http, {
       store,
-      dispatcher,
+      dispatcher: core.dispatcher,
       adminToken: config.ADMIN_TOKEN,
       publicUrl: config.PUBLIC_URL,
       mediaDir: join(dirname(config.DATABASE_PATH), 'local-media'),
-      clock,
+      clock: core.clock,
     });
   }
+  return http;
+}
 
-  // The chat features of the scheduled reports (issue 4) and the scheduler with its tick tasks.
-  const scheduled = {
-    store,
-    repo: new SchedulerStore(db),
-    urgent: new UrgentStore(db),
-    conversation,
-    schedule: () => schedule,
-    clock,
-    log,
-  };
-  conversation.use(urgentFeature(scheduled));
-  conversation.use(periodicFeature(scheduled));
-  conversation.use(awayFeature(scheduled));
-  conversation.use(digestFeature(scheduled));
-  hooks.weeklySubmitted.push(offerUrgentAfterWeekly);
-  const scheduler = createScheduler({
-    deps: scheduled,
-    tasks: [
-      escalateUrgentTask(scheduled),
-      closeIdleSessionsTask(conversation),
-      retentionTask({ db, days: config.RETENTION_DAYS, clock }),
-    ],
-  });
-  if (config.SCHEDULER) {
-    // The database's first start: the scheduler never back-fills occurrences from before it. A
-    // process that does not schedule (the CLI, SCHEDULER=0) leaves it to its first tick.
-    scheduler.ensureStartedAt(clock());
-    hooks.onStart.push(() => scheduler.start());
-    hooks.onClose.push(() => scheduler.stop());
-  }
-
-  const ctx: AppContext = {
-    config,
-    http,
-    store,
-    conversation,
-    dispatcher,
-    outbox,
-    channels,
-    log,
-    clock,
-    schedule,
-    scheduler,
-    hooks,
-  };
-  await setupFeedback(ctx);
-  registerTelegramWebhook(http, await setupTelegram(ctx), dispatcher);
-  registerZaloWebhook(http, await setupZalo(ctx), dispatcher, log);
-
+/** app.start() and app.close(): the parts' own work in the order they were built, stopped in the same order. */
+function runLoops(
+  parts: Core & { http: FastifyInstance; outbox: OutboxSender; channels: Map<ChannelName, Channel> },
+  lifecycles: readonly PartLifecycle[],
+  closeOwnDb: () => void,
+): Pick<App, 'start' | 'close'> {
+  const { store, conversation, outbox, channels, clock, log } = parts;
   const timers: NodeJS.Timeout[] = [];
-  const app: App = {
-    ...ctx,
-    ctx,
+  return {
     async start() {
       for (const ch of channels.values()) await ch.start?.();
       outbox.start();
-      for (const f of hooks.onStart) await f();
+      for (const part of lifecycles) await part.start?.();
       const sweep = () => {
         try {
-          const n = store.transaction(() => conversation.closeIdleSessions(clock()));
-          if (n > 0) outbox.wake();
+          store.transaction(() => conversation.closeIdleSessions(clock()));
           store.pruneInbound(clock() - 72 * 3600_000);
         } catch (err) {
           log.error({ err }, 'idle sweep failed');
@@ -214,12 +232,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
     async close() {
       for (const t of timers) clearInterval(t);
-      for (const f of hooks.onClose) await f();
-      await http.close();
+      for (const part of lifecycles) await part.stop?.();
+      await parts.http.close();
       await outbox.stop();
       for (const ch of channels.values()) await ch.stop?.();
-      if (!deps.db) closeDb(db);
+      closeOwnDb();
     },
   };
-  return app;
 }

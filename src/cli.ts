@@ -231,8 +231,8 @@ export async function main(
         });
         return {
           store: app.store,
-          schedule: app.ctx.schedule,
-          scheduler: app.ctx.scheduler,
+          schedule: app.schedule,
+          scheduler: app.scheduler,
           close: () => app.close(),
         };
       },

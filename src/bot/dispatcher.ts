@@ -154,7 +154,6 @@ export class Dispatcher {
       for (const item of batch) item.reject(new DispatchError('commit failed', 0));
       return;
     }
-    if (results.some((r) => r === 'processed')) this.store.onOutboxWrite();
     batch.forEach((item, i) => {
       const r = results[i]!;
       if (r instanceof DispatchError) item.reject(r);

@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
 import type { Channel, ChannelName, OutboxRow, SendResult } from './channel.js';
+import type { UnreachableHandler } from './parts.js';
 
 export interface OutboxOptions {
   pollMs?: number;
@@ -17,6 +18,8 @@ export interface OutboxOptions {
   /** Attempts of a retryable failure before the row is recorded as failed. */
   maxAttempts?: number;
   clock?: () => number;
+  /** Told of each row that found its chat unreachable (parts.ts says when). */
+  onUnreachable?: UnreachableHandler;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
@@ -39,7 +42,8 @@ export class OutboxSender {
   private readonly lastSentAt = new Map<string, number>();
   private readonly pausedUntil = new Map<ChannelName, number>();
   private readonly nextSlot = new Map<ChannelName, number>();
-  private readonly opts: Required<OutboxOptions>;
+  private readonly opts: Required<Omit<OutboxOptions, 'onUnreachable'>>;
+  private readonly onUnreachable: UnreachableHandler | undefined;
   /**
    * Chats with a row being sent or waiting to be recorded. Their row is still 'pending' in the
    * database, so without this a second pass would send it again, or send the chat's next row first.
@@ -51,12 +55,6 @@ export class OutboxSender {
   private inFlight = 0;
   private outcomes: Outcome[] = [];
   private recordTimer: NodeJS.Timeout | null = null;
-  /**
-   * Run in the recording transaction when a row finds its chat unreachable, after the account is
-   * marked and before the chat's pending rows are cancelled, so a channel can re-route them.
-   */
-  readonly onUnreachable: Array<(row: OutboxRow, reason: string, now: number) => void> = [];
-
   constructor(
     private readonly store: Store,
     private readonly channels: Map<ChannelName, Channel>,
@@ -70,6 +68,7 @@ export class OutboxSender {
       maxAttempts: opts.maxAttempts ?? 12,
       clock: opts.clock ?? Date.now,
     };
+    this.onUnreachable = opts.onUnreachable;
   }
 
   start(): void {
@@ -253,7 +252,7 @@ export class OutboxSender {
       case 'unreachable': {
         this.store.markFailed(row.id, result.error, now);
         if (row.accountId !== null) this.store.markUnreachable(row.accountId, result.error, now);
-        for (const hook of this.onUnreachable) hook(row, result.error, now);
+        this.onUnreachable?.(row, result.error, now);
         const cancelled = this.store.cancelPendingForChat(row.channel, row.chatId, result.error);
         this.log.info({ channel: row.channel, accountId: row.accountId, cancelled }, 'chat unreachable');
         return;

@@ -202,7 +202,6 @@ export async function runTick(
   sendReminders(deps, due.reminders, { now, stamp }, result, record);
   sendDigests(deps, due.digests, { now, stamp }, result);
   runTasks(deps, tasks, { now, stamp }, result);
-  store.onOutboxWrite();
   // Only stamps the documents' rows: the documents themselves were made when their digest fired.
   result.documents = await queuePendingDocuments(deps, stamp);
   store.transaction(() => {

@@ -37,8 +37,7 @@ export class Store {
   private readonly statements = new Map<string, Statement>();
   /** The connection's synchronous level as opened (2 = FULL), read once. */
   private synchronous: number | undefined;
-  /** Called after a transaction that wrote outbox rows commits, so the sender wakes at once. */
-  onOutboxWrite: () => void = () => {};
+  private readonly outboxListeners = new Set<() => void>();
 
   constructor(db: Db) {
     this.db = db;
@@ -56,7 +55,31 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return tx(this.db, fn);
+    return this.committing(() => tx(this.db, fn));
+  }
+
+  /**
+   * Calls `listener` after every commit that wrote outbox rows (and after a row enqueued outside
+   * any transaction), so the sender wakes at once; returns the unsubscribe.
+   */
+  onOutboxCommitted(listener: () => void): () => void {
+    const entry = () => listener();
+    this.outboxListeners.add(entry);
+    return () => this.outboxListeners.delete(entry);
+  }
+
+  /** The outermost transaction tells the listeners once it has committed; a nested one leaves it to it. */
+  private committing<T>(run: () => T): T {
+    if (this.db.$client.inTransaction) return run();
+    this.writes.count = 0;
+    const result = run();
+    if (this.writes.count > 0) this.outboxCommitted();
+    return result;
+  }
+
+  private outboxCommitted(): void {
+    this.writes.count = 0;
+    for (const listener of this.outboxListeners) listener();
   }
 
   /**
@@ -67,10 +90,10 @@ export class Store {
    */
   transactionWithoutFsync<T>(fn: () => T): T {
     this.synchronous ??= Number(this.db.$client.pragma('synchronous', { simple: true }));
-    if (this.synchronous <= 1) return tx(this.db, fn);
+    if (this.synchronous <= 1) return this.transaction(fn);
     this.q('PRAGMA synchronous = NORMAL').run();
     try {
-      return tx(this.db, fn);
+      return this.transaction(fn);
     } finally {
       this.q(`PRAGMA synchronous = ${this.synchronous}`).run();
     }
@@ -275,7 +298,9 @@ export class Store {
     now: number,
     opts: EnqueueOptions = {},
   ): boolean {
-    return this.r.outbox.enqueue(channel, chatId, accountId, payload, now, opts);
+    const queued = this.r.outbox.enqueue(channel, chatId, accountId, payload, now, opts);
+    if (queued && !this.db.$client.inTransaction) this.outboxCommitted();
+    return queued;
   }
 
   /** Pending rows due now, the oldest per chat first; the sender keeps per-chat order. */

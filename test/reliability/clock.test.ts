@@ -51,7 +51,7 @@ async function tickInProcess(dbPath: string, at: number): Promise<void> {
   });
   const app = await buildApp({ config, db, clock: () => at, logger: createLogger('silent') });
   try {
-    await tick(app.ctx, new Date(at));
+    await tick(app, new Date(at));
   } finally {
     await app.close();
     db.$client.close();

@@ -10,7 +10,7 @@ export const at = (iso: string): Date => new Date(Date.parse(iso));
 /** Moves the harness clock and ticks the scheduler there. */
 export async function tickAt(h: Harness, iso: string): Promise<TickResult> {
   h.clock.now = Date.parse(iso);
-  return tick(h.app.ctx, new Date(h.clock.now));
+  return tick(h.app, new Date(h.clock.now));
 }
 
 /** Links a roster person's chat by sharing their phone number; returns the chat with its greeting read. */

@@ -149,8 +149,8 @@ describe('exactly once', () => {
     });
     h.clock.now = Date.parse('2026-12-03T08:00:00+07:00');
     await Promise.all([
-      tick(h.app.ctx, at('2026-12-03T08:00:00+07:00')),
-      tick(other.ctx, at('2026-12-03T08:00:00+07:00')),
+      tick(h.app, at('2026-12-03T08:00:00+07:00')),
+      tick(other, at('2026-12-03T08:00:00+07:00')),
     ]);
     await other.close();
     db2.$client.close();
@@ -272,11 +272,11 @@ describe('tick --at TIME', () => {
     });
     h = await createHarness({ now: '2026-12-02T10:00:00+07:00', env: { SCHEDULE_FILE: file } });
     await linked(h, 'CB02');
-    await tick(h.app.ctx, at('2026-12-02T10:00:00+07:00'));
+    await tick(h.app, at('2026-12-02T10:00:00+07:00'));
     // The real clock stays at 10h00 while the ticks judge the night and the morning.
-    await tick(h.app.ctx, at('2026-12-02T22:15:00+07:00'));
+    await tick(h.app, at('2026-12-02T22:15:00+07:00'));
     expect(remindersTo(h, 'person:CB02')).toEqual([]);
-    await tick(h.app.ctx, at('2026-12-03T06:30:00+07:00'));
+    await tick(h.app, at('2026-12-03T06:30:00+07:00'));
     expect(remindersTo(h, 'person:CB02')).toHaveLength(1);
     const row = h.app.store.outboxRows({ chatId: 'person:CB02' }).at(-1)!;
     expect(row.createdAt).toBe(Date.parse('2026-12-02T10:00:00+07:00'));

@@ -88,12 +88,12 @@ describe('retention of citizens’ data', () => {
 
     // Day 89 after closing: still kept.
     h.clock.now = closedAt + 89 * DAY;
-    await tick(h.app.ctx, new Date(h.clock.now));
+    await tick(h.app, new Date(h.clock.now));
     expect(JSON.parse(caseRow(h, code).data).contact).toEqual({ name: NAME, phone: '+84966777888' });
 
     // Past 90 days: gone everywhere.
     h.clock.now = closedAt + 91 * DAY;
-    await tick(h.app.ctx, new Date(h.clock.now));
+    await tick(h.app, new Date(h.clock.now));
     expect(findings(h, NAME, PHONE_FORMS, [CONTENT])).toEqual([]);
 
     for (const row of sent()) expect(JSON.parse(row.payload)).toEqual({ type: 'message', text: PLACEHOLDER });
@@ -131,7 +131,7 @@ describe('retention of citizens’ data', () => {
       contact: `${NAME} 0977111222`,
     });
     h.clock.now = closedAt + 91 * DAY;
-    await tick(h.app.ctx, new Date(h.clock.now));
+    await tick(h.app, new Date(h.clock.now));
     expect(JSON.parse(caseRow(h, code).data).content).toBe(PLACEHOLDER);
     expect(JSON.parse(caseRow(h, open).data)).toMatchObject({
       content: `Tôi là ${NAME} ở ngõ 7: ${CONTENT}`,
@@ -144,7 +144,7 @@ describe('retention of citizens’ data', () => {
     h = await createHarness({ now: MONDAY });
     const { code } = await fileAndClose();
     // The scheduler is asked about a time 100 days on, while the clock still reads today.
-    await tick(h.app.ctx, new Date(h.clock.now + 100 * DAY));
+    await tick(h.app, new Date(h.clock.now + 100 * DAY));
     expect(JSON.parse(caseRow(h, code).data).contact).toEqual({ name: NAME, phone: '+84966777888' });
   });
 
@@ -152,7 +152,7 @@ describe('retention of citizens’ data', () => {
     h = await createHarness({ now: MONDAY, env: { RETENTION_DAYS: '30' } });
     const { code, closedAt } = await fileAndClose();
     h.clock.now = closedAt + 31 * DAY;
-    await tick(h.app.ctx, new Date(h.clock.now));
+    await tick(h.app, new Date(h.clock.now));
     expect(JSON.parse(caseRow(h, code).data).contact).toEqual({ name: PLACEHOLDER, phone: PLACEHOLDER });
     expect(findings(h, NAME, PHONE_FORMS)).toEqual([]);
   });

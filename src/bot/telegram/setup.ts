@@ -4,9 +4,8 @@
  * identity, its command menu and either the webhook (PUBLIC_URL set) or long polling.
  */
 import type { Logger } from 'pino';
-import type { AppContext } from '../../app.js';
 import type { Command } from '../turn.js';
-import type { InboundEndpoint } from '../channel.js';
+import type { ChannelSetup, ChannelSetupDeps, PartLifecycle } from '../parts.js';
 import { takeInbound } from '../inbound.js';
 import { NetworkGroups } from '../../store/networkGroups.js';
 import { TelegramChannel } from './channel.js';
@@ -31,21 +30,19 @@ interface Identity {
   username: string | undefined;
 }
 
-export async function setupTelegram(ctx: AppContext): Promise<InboundEndpoint> {
+export async function setupTelegram(ctx: ChannelSetupDeps): Promise<ChannelSetup> {
   const { config } = ctx;
   const token = config.TELEGRAM_BOT_TOKEN;
   if (!token) {
-    return { refuse: { status: 404, error: 'Máy chủ này chưa bật Telegram (chưa đặt TELEGRAM_BOT_TOKEN).' } };
+    const error = 'Máy chủ này chưa bật Telegram (chưa đặt TELEGRAM_BOT_TOKEN).';
+    return { endpoint: { refuse: { status: 404, error } } };
   }
   const log = ctx.log.child({ channel: 'telegram' });
   const api = new BotApiClient(token, config.TELEGRAM_API_ROOT);
-  ctx.channels.set(
-    'telegram',
-    new TelegramChannel(api, ctx.clock, log, (chatId, messageId) =>
-      ctx.store.deliveredAs('telegram', chatId, messageId),
-    ),
+  const channel = new TelegramChannel(api, ctx.clock, log, (chatId, messageId) =>
+    ctx.store.deliveredAs('telegram', chatId, messageId),
   );
-  ctx.conversation.use(telegramGroupFeature(new NetworkGroups(ctx.store.db)));
+  const features = [telegramGroupFeature(new NetworkGroups(ctx.store.db))];
 
   const identity: Identity = { username: config.TELEGRAM_BOT_USERNAME };
   const adapter = new TelegramInbound({
@@ -54,13 +51,13 @@ export async function setupTelegram(ctx: AppContext): Promise<InboundEndpoint> {
     log,
     botUsername: () => identity.username,
   });
-  startAndStop(ctx, { api, log, adapter, identity });
+  const lifecycle = startAndStop(ctx, { api, log, adapter, identity });
   if (!config.TELEGRAM_WEBHOOK_SECRET) {
     const why =
       'Webhook Telegram chưa bật: máy chủ nhận tin bằng long polling (chưa đặt TELEGRAM_WEBHOOK_SECRET).';
-    return { refuse: { status: 404, error: why } };
+    return { endpoint: { refuse: { status: 404, error: why } }, channel, features, ...lifecycle };
   }
-  return { adapter };
+  return { endpoint: { adapter }, channel, features, ...lifecycle };
 }
 
 interface Parts {
@@ -71,7 +68,7 @@ interface Parts {
 }
 
 /** What app.start() and app.close() do for Telegram, and what /healthz says of it. */
-function startAndStop(ctx: AppContext, parts: Parts): void {
+function startAndStop(ctx: ChannelSetupDeps, parts: Parts): PartLifecycle {
   const { api, log, adapter, identity } = parts;
   const mode: 'webhook' | 'polling' = ctx.config.PUBLIC_URL ? 'webhook' : 'polling';
   const poller =
@@ -81,29 +78,36 @@ function startAndStop(ctx: AppContext, parts: Parts): void {
   const boot = new Bootstrap(log);
   const webhook = { state: 'pending' as 'pending' | 'set' | 'failed' };
 
-  ctx.hooks.onStart.push(async () => {
-    await announce(ctx, api, boot, identity);
-    if (poller) {
-      log.info('telegram: no PUBLIC_URL, receiving updates by long polling');
-      poller.start();
-    } else await setWebhook(ctx, parts, boot, webhook);
-  });
-  ctx.hooks.onClose.push(async () => {
-    await boot.stop();
-    await poller?.stop();
-    await adapter.idle();
-  });
-  ctx.hooks.health.push(() => ({
-    telegram: {
-      mode,
-      username: identity.username ?? null,
-      ...(poller ? { polling: poller.state } : { webhook: webhook.state }),
+  return {
+    async start() {
+      await announce(ctx, api, boot, identity);
+      if (poller) {
+        log.info('telegram: no PUBLIC_URL, receiving updates by long polling');
+        poller.start();
+      } else await setWebhook(ctx, parts, boot, webhook);
     },
-  }));
+    async stop() {
+      await boot.stop();
+      await poller?.stop();
+      await adapter.idle();
+    },
+    health: () => ({
+      telegram: {
+        mode,
+        username: identity.username ?? null,
+        ...(poller ? { polling: poller.state } : { webhook: webhook.state }),
+      },
+    }),
+  };
 }
 
 /** getMe (unless the username is configured) and the command menus. */
-async function announce(ctx: AppContext, api: BotApi, boot: Bootstrap, identity: Identity): Promise<void> {
+async function announce(
+  ctx: ChannelSetupDeps,
+  api: BotApi,
+  boot: Bootstrap,
+  identity: Identity,
+): Promise<void> {
   await boot.step('getMe', async () => {
     if (!identity.username) {
       const me = await api.callApi('getMe', {}, within(BOOT_CALL_TIMEOUT_MS));
@@ -128,7 +132,7 @@ async function announce(ctx: AppContext, api: BotApi, boot: Bootstrap, identity:
 }
 
 async function setWebhook(
-  ctx: AppContext,
+  ctx: ChannelSetupDeps,
   { api, log }: Parts,
   boot: Bootstrap,
   webhook: { state: 'pending' | 'set' | 'failed' },

@@ -2,17 +2,16 @@
  * Plugs the Zalo OA channel (issue 5) into the app: the Channel the outbox sends through, the
  * re-routing of an unreachable chat, and the adapter src/http/webhooks/zalo.ts routes to.
  */
-import type { AppContext } from '../../app.js';
 import { ZaloChatRepo } from '../../store/zaloChat.js';
-import type { InboundEndpoint } from '../channel.js';
+import type { ChannelSetup, ChannelSetupDeps } from '../parts.js';
 import { rerouteAfterUnreachable } from './fallback.js';
 import { ZaloInbound, ZALO_WEBHOOK_PATH } from './adapter.js';
 
 /** Refresh when less than this is left of the 25 h access token: at about 20 h, as the brief advises. */
 const REFRESH_AHEAD_MS = 5 * 3600_000;
 
-export async function setupZalo(ctx: AppContext): Promise<InboundEndpoint> {
-  const { config, log } = ctx;
+export async function setupZalo(deps: ChannelSetupDeps): Promise<ChannelSetup> {
+  const { config, log, store, clock } = deps;
   const keys = {
     ZALO_APP_ID: config.ZALO_APP_ID,
     ZALO_APP_SECRET: config.ZALO_APP_SECRET,
@@ -24,7 +23,11 @@ export async function setupZalo(ctx: AppContext): Promise<InboundEndpoint> {
   if (missing.length > 0) {
     if (missing.length < 3) log.warn({ missing }, 'zalo: channel not started, some keys are missing');
     // The route still exists (DESIGN §5) and says why it cannot take events.
-    return { refuse: { status: 503, error: `Kênh Zalo chưa được cấu hình (thiếu ${missing.join(', ')})` } };
+    return {
+      endpoint: {
+        refuse: { status: 503, error: `Kênh Zalo chưa được cấu hình (thiếu ${missing.join(', ')})` },
+      },
+    };
   }
   const appId = config.ZALO_APP_ID!;
   const appSecret = config.ZALO_APP_SECRET!;
@@ -39,7 +42,7 @@ export async function setupZalo(ctx: AppContext): Promise<InboundEndpoint> {
       import('./channel.js'),
     ],
   );
-  const tokenStore = new SqliteZaloTokenStore(ctx.store.db);
+  const tokenStore = new SqliteZaloTokenStore(store.db);
   if (config.ZALO_REFRESH_TOKEN) {
     const adopted = await tokenStore.adoptRefreshToken(config.ZALO_REFRESH_TOKEN);
     if (adopted === 'adopted') log.info('zalo: refresh token taken from ZALO_REFRESH_TOKEN');
@@ -50,30 +53,32 @@ export async function setupZalo(ctx: AppContext): Promise<InboundEndpoint> {
     appSecret,
     oauthBase: config.ZALO_OAUTH_BASE,
     refreshAheadMs: REFRESH_AHEAD_MS,
-    now: ctx.clock,
+    now: clock,
   });
   const client = new ZaloClient({ apiBase: config.ZALO_API_BASE, tokens });
-  const chats = new ZaloChatRepo(ctx.store.db);
-  const channel = new ZaloChannel({ client, tokens, store: ctx.store, log, clock: ctx.clock });
-  ctx.channels.set('zalo', channel);
+  const chats = new ZaloChatRepo(store.db);
+  const channel = new ZaloChannel({ client, tokens, store, log, clock });
 
-  const fallbackDeps = { store: ctx.store, chats, log };
-  ctx.outbox.onUnreachable.push((row, reason, now) => {
+  const fallbackDeps = { store, chats, log };
+  const onUnreachable: ChannelSetup['onUnreachable'] = (row, reason, now) => {
     if (row.channel !== 'zalo') return;
     try {
       // A savepoint: if re-routing fails, the row is still recorded as unreachable.
-      ctx.store.transaction(() => rerouteAfterUnreachable(fallbackDeps, row, reason, now));
+      store.transaction(() => rerouteAfterUnreachable(fallbackDeps, row, reason, now));
     } catch (err) {
       log.error({ err, outboxId: row.id }, 'zalo: could not move messages to another channel');
     }
-  });
-
-  ctx.hooks.health.push(async () => ({ zalo: await channel.health() }));
+  };
   if (config.PUBLIC_URL) {
     log.info(
       { url: `${config.PUBLIC_URL.replace(/\/+$/, '')}${ZALO_WEBHOOK_PATH}` },
       'zalo: set this webhook URL in the Zalo app dashboard',
     );
   }
-  return { adapter: new ZaloInbound({ appId, oaSecretKey, appSecret, log, clock: ctx.clock }) };
+  return {
+    endpoint: { adapter: new ZaloInbound({ appId, oaSecretKey, appSecret, log, clock }) },
+    channel,
+    onUnreachable,
+    health: async () => ({ zalo: await channel.health() }),
+  };
 }

@@ -19,7 +19,7 @@ import {
 } from './register.js';
 
 export interface DocumentPorts {
-  store: DeliveryStore & TemplateStore & Pick<Store, 'transaction' | 'onOutboxWrite'>;
+  store: DeliveryStore & TemplateStore & Pick<Store, 'transaction'>;
   repo: Pick<SchedulerStore, 'digestsAwaitingDocument' | 'digest' | 'updateDigestData'>;
 }
 
@@ -50,7 +50,6 @@ export async function queuePendingDocuments(ports: DocumentPorts, now: number): 
       queued++;
     });
   }
-  if (queued > 0) store.onOutboxWrite();
   return queued;
 }
 

@@ -84,7 +84,7 @@ describe('an anonymous sender', () => {
 
     // Nobody takes it in: Wednesday the cadres are reminded, Thursday it goes to the trưởng nhóm.
     h.clock.now = Date.parse('2026-12-10T09:05:00+07:00');
-    escalateCases(h.app.ctx, h.clock.now);
+    escalateCases(h.app, h.clock.now);
     expect(chats.get('TN01')!.read().join('\n')).toContain(`Người gửi: Người dân – ${NAME}`);
 
     // The trưởng nhóm takes it in, the cadre forwards it, the weekly report follows it up.

@@ -107,7 +107,6 @@ describe('a network group', () => {
         h!.clock.now,
       ),
     );
-    h.app.store.onOutboxWrite();
     await h.settle();
     expect(h.fake.sentTexts(-1005550002220)).toEqual(['Bản tổng hợp tuần']);
     expect(groupsOf(h).byChat('telegram', '-1005550002220')).toMatchObject({ active: true });

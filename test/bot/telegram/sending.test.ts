@@ -20,7 +20,6 @@ function enqueue(
   h.app.store.transaction(() =>
     h.app.store.enqueue('telegram', String(chatId), accountId, payload, h.clock.now),
   );
-  h.app.store.onOutboxWrite();
 }
 
 async function until(check: () => boolean): Promise<void> {

@@ -212,7 +212,6 @@ describe('replies outside a conversation', () => {
         rig.h.clock.now,
       ),
     );
-    rig.h.app.store.onOutboxWrite();
     await rig.settle();
 
     const replies = await say('1');

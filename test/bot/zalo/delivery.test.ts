@@ -31,7 +31,6 @@ function enqueue(userId: string, payload: OutboundMessage): void {
   const store = rig.h.app.store;
   const account = store.accountByUser('zalo', userId)!;
   store.transaction(() => store.enqueue('zalo', userId, account.id, payload, rig.h.clock.now));
-  store.onOutboxWrite();
 }
 
 function rowsOf(userId: string) {

@@ -39,7 +39,6 @@ describe('a message held for the morning on Zalo', () => {
         { notBefore: morning },
       ),
     );
-    store.onOutboxWrite();
 
     const menu = await say('menu');
     expect(menu.join('\n')).toContain('1. 📝 Báo cáo tuần');

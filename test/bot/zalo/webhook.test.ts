@@ -175,7 +175,6 @@ describe('the messaging window', () => {
         rig!.h.clock.now,
       ),
     );
-    rig.h.app.store.onOutboxWrite();
     await rig.settle();
     expect(rig.fake.callsTo(CS)).toBe(calls);
     expect(rig.h.app.store.accountByUser('zalo', USER)).toMatchObject({

@@ -1,5 +1,9 @@
 /** Plugs the phản ánh and the case register (issue 6) into the app. */
-import type { AppContext } from '../../../app.js';
+import type { ScheduleConfig } from '../../../domain/schedule.js';
+import type { Store } from '../../../store/store.js';
+import type { WeeklySubmittedHook } from '../../chat/weekly.js';
+import type { Conversation } from '../../conversation.js';
+import type { Scheduler } from '../../../scheduler/tick.js';
 import { runEscalation } from './escalate.js';
 import { registerTickTask } from '../../../scheduler/tick.js';
 import { intakeFeature } from './intake.js';
@@ -11,7 +15,15 @@ export { FEEDBACK_LIMITS, type FeedbackLimits };
 /** What D0 names: the channel's owner and where formal complaints go (kv `feedback.notice` overrides). */
 const DEFAULT_NOTICE = { org: 'Hội Cựu chiến binh', ubnd: 'xã, phường' };
 
-type EscalationContext = Pick<AppContext, 'store' | 'schedule'>;
+interface FeedbackHost {
+  store: Store;
+  schedule: ScheduleConfig;
+  conversation: Conversation;
+  scheduler: Pick<Scheduler, 'addTask'>;
+  hooks: { weeklySubmitted: WeeklySubmittedHook[]; onStart: Array<() => void> };
+}
+
+type EscalationContext = Pick<FeedbackHost, 'store' | 'schedule'>;
 
 function serviceFor(ctx: EscalationContext): CaseService {
   return new CaseService(ctx.store, {
@@ -31,7 +43,7 @@ export function escalateCases(ctx: EscalationContext, now: number): number {
 }
 
 export async function setupFeedback(
-  ctx: AppContext,
+  ctx: FeedbackHost,
   limits: FeedbackLimits = FEEDBACK_LIMITS,
 ): Promise<void> {
   const svc = serviceFor(ctx);
