@@ -199,6 +199,7 @@ export interface ReportsRepo {
   answers(reportId: number): Promise<Record<string, Answer>>;
   /** Only while the report is a draft; writes only the answers that changed. */
   saveDraftAnswers(reportId: number, answers: Record<string, Answer>, now: number): Promise<void>;
+  revisionDraft(reportId: number): Promise<Record<string, Answer> | undefined>;
   /** A second submission for the same period keeps the first as a revision. */
   submit(reportId: number, answers: Record<string, Answer>, p: Submission): Promise<ReportRow>;
   revisions(reportId: number): Promise<ReportRevision[]>;

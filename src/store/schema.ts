@@ -14,6 +14,7 @@ import {
 } from 'drizzle-orm/sqlite-core';
 import { sql } from 'drizzle-orm';
 import type { CaseStatus, ChannelName, OutboxStatus, ReportKind, Role } from '../domain/vocabulary.js';
+import type { Answer } from '../domain/messages.js';
 
 const json = <T>(name: string) => text(name, { mode: 'json' }).$type<T>();
 const ms = (name: string) => integer(name);
@@ -152,6 +153,8 @@ export const reports = sqliteTable(
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
     data: json<Record<string, unknown>>('data'),
+    /** A re-filing in progress of a submitted report: its answers so far, until it is submitted. */
+    revisionDraft: json<Record<string, Answer>>('revision_draft'),
   },
   (t) => [
     uniqueIndex('reports_period').on(t.personId, t.unitId, t.kind, t.periodStart),

@@ -245,6 +245,10 @@ export class Store {
     this.r.reports.saveDraftAnswers(reportId, answers, now);
   }
 
+  revisionDraft(reportId: number): Record<string, Answer> | undefined {
+    return this.r.reports.revisionDraft(reportId);
+  }
+
   /** Submits; a second submission for the same period keeps the first as a revision. */
   submitReport(reportId: number, answers: Record<string, Answer>, p: Submission): ReportRow {
     return this.r.reports.submit(reportId, answers, p);

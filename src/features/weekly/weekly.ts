@@ -24,6 +24,7 @@ export interface WeeklyPorts {
     | 'ensureReport'
     | 'openCasesOfUnit'
     | 'saveDraftAnswers'
+    | 'revisionDraft'
     | 'submitReport'
     | 'report'
     | 'answers'
@@ -191,9 +192,12 @@ function draftToResume(
   ] as const) {
     for (const area of input.areas) {
       const report = ports.store.findReport(input.personId, area.unitId, 'weekly', period.start.getTime());
-      if (!report || report.status !== 'draft' || report.late !== late) continue;
+      if (!report || report.late !== late) continue;
+      const answers =
+        report.status === 'draft' ? ports.store.answers(report.id) : ports.store.revisionDraft(report.id);
+      if (!answers) continue;
       const ctx = reportContext(ports, area, period);
-      const session = sessionFromDraft(weeklyReport, ctx, ports.store.answers(report.id));
+      const session = sessionFromDraft(weeklyReport, ctx, answers);
       if (!session) continue;
       const meta: WeeklyMeta = { reportId: report.id, unitId: area.unitId, late };
       return { ...session, meta: { ...meta } };

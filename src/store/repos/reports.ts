@@ -141,11 +141,25 @@ export class SqliteReports {
     for (const key of stored.keys()) this.q.answerDelete.run(reportId, key);
   }
 
+  /**
+   * A draft's answers are its answer rows; a submitted report being filed again keeps them until
+   * the new filing is submitted, so the re-filing's answers so far are kept beside them.
+   */
   saveDraftAnswers(reportId: number, answers: Record<string, Answer>, now: number): void {
     const row = this.byId(reportId);
-    if (!row || row.status !== 'draft') return;
+    if (!row) return;
+    if (row.status === 'submitted') {
+      this.db.update(r).set({ revisionDraft: answers, updatedAt: now }).where(eq(r.id, reportId)).run();
+      return;
+    }
     this.writeAnswers(reportId, answers);
     this.q.touch.run({ now, id: reportId });
+  }
+
+  /** The answers so far of a re-filing of this submitted report, if one was left unfinished. */
+  revisionDraft(reportId: number): Record<string, Answer> | undefined {
+    const row = this.db.select({ d: r.revisionDraft }).from(r).where(eq(r.id, reportId)).get();
+    return row?.d ?? undefined;
   }
 
   submit(reportId: number, answers: Record<string, Answer>, p: Submission): ReportRow {
@@ -170,6 +184,7 @@ export class SqliteReports {
         submittedAt: p.now,
         late: p.late,
         revision: sql`${r.revision} + 1`,
+        revisionDraft: null,
         updatedAt: p.now,
         flowId: p.flowId,
         flowVersion: p.flowVersion,

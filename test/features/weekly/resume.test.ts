@@ -60,3 +60,35 @@ describe('a weekly report interrupted by /vang', () => {
     expect(h.db.$client.prepare("SELECT key FROM kv WHERE key LIKE 'weekly.%'").all()).toEqual([]);
   });
 });
+
+describe('a re-filing of a submitted weekly report interrupted by /vang', () => {
+  it('resumes from the re-filing’s answers so far, keeps the first filing meanwhile, and replaces it when sent', async () => {
+    h = await createHarness({ now: '2026-12-01T09:00:00+07:00' });
+    const c = h.chat('person:CB01');
+    await c.shareContact();
+    await c.send('/baocao');
+    for (const t of ['Ổn định', 'Bình thường', 'Không có gì nổi bật', 'Không', 'Không', 'Gửi báo cáo'])
+      await c.press(t);
+    expect((await c.send('/baocao')).join('\n')).toContain('Báo cáo mới sẽ thay báo cáo cũ');
+    await c.press('Ổn định');
+    await c.press('Phấn khởi');
+    await c.send('/vang');
+    await c.send('/huy');
+    // Meanwhile the first filing is the record, untouched.
+    expect(h.app.store.listReports()[0]).toMatchObject({ revision: 1, answers: { W2: 'binh_thuong' } });
+    const back = (await c.send('/baocao')).join('\n');
+    expect(back).toContain('Tiếp tục báo cáo đang làm dở:');
+    expect(back).toContain('Bà con đang quan tâm, bàn tán nhiều về việc gì?');
+    for (const t of ['Không có gì nổi bật', 'Không', 'Không', 'Gửi báo cáo']) await c.press(t);
+    expect(c.lastText()).toContain('Báo cáo này thay cho báo cáo đồng chí gửi trước đó.');
+    const [r] = h.app.store.listReports();
+    expect(r).toMatchObject({
+      status: 'submitted',
+      revision: 2,
+      answers: { W1: 'on_dinh', W2: 'phan_khoi' },
+    });
+    expect(h.app.store.revisionDraft(r!.id)).toBeUndefined();
+    // A third /baocao starts a new re-filing, not the finished one.
+    expect((await c.send('/baocao')).join('\n')).not.toContain('Tiếp tục báo cáo đang làm dở:');
+  });
+});

@@ -1,0 +1,1 @@
+ALTER TABLE `reports` ADD `revision_draft` text;
