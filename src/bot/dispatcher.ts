@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/store.js';
+import type { Repos, UnitOfWork } from '../store/ports.js';
 import type {
   ChatMigratedEvent,
   Inbound,
@@ -52,11 +53,15 @@ export class KeyedLock {
  * What each kind of event does, run inside the event's own savepoint of the batch transaction:
  * it must be synchronous, and throws to roll the event back.
  */
+/**
+ * Each runs inside the unit of work and may return a Promise that awaits the store's ports, never
+ * the network or a timer: on SQLite a unit holds the one writer until it ends.
+ */
 export interface InboundHandlers {
-  message(inbound: Inbound, now: number): void;
-  reachability(event: ReachabilityEvent, now: number): void;
-  chat_migrated(event: ChatMigratedEvent, now: number): void;
-  membership(event: MembershipEvent, now: number): void;
+  message(inbound: Inbound, now: number): void | Promise<void>;
+  reachability(event: ReachabilityEvent, now: number): void | Promise<void>;
+  chat_migrated(event: ChatMigratedEvent, now: number): void | Promise<void>;
+  membership(event: MembershipEvent, now: number): void | Promise<void>;
 }
 
 /** A bare Inbound is a message: callers (tests, the local chat) may pass one alone. */
@@ -129,24 +134,24 @@ export class Dispatcher {
           this.queue.push({ event, resolve, reject });
           if (!this.scheduled) {
             this.scheduled = true;
-            setImmediate(() => this.flush());
+            setImmediate(() => void this.flush());
           }
         }),
     );
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     this.scheduled = false;
     const batch = this.queue.splice(0, MAX_BATCH);
     if (this.queue.length > 0) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => void this.flush());
     }
     const now = this.clock();
     const results: Array<DispatchOutcome | DispatchError> = [];
     try {
-      this.store.transaction(() => {
-        for (const item of batch) results.push(this.handleOne(item.event, now));
+      await this.store.engine.run(async (repos, uow) => {
+        for (const item of batch) results.push(await this.handleOne(repos, uow, item.event, now));
       });
     } catch (err) {
       // The commit itself failed (disk full, I/O error): nothing of the batch is durable.
@@ -162,22 +167,27 @@ export class Dispatcher {
   }
 
   /** Runs inside the batch transaction; its own savepoint keeps a failure from touching the others. */
-  private handleOne(event: InboundEvent, now: number): DispatchOutcome | DispatchError {
+  private async handleOne(
+    { inbound }: Repos,
+    uow: UnitOfWork,
+    event: InboundEvent,
+    now: number,
+  ): Promise<DispatchOutcome | DispatchError> {
     const { channel, updateId } = platformId(event);
     try {
-      return this.store.transaction((): DispatchOutcome => {
-        if (!this.store.claimUpdate(channel, updateId, now)) return 'duplicate';
-        this.apply(event, now);
+      return await uow.savepoint(async (): Promise<DispatchOutcome> => {
+        if (!(await inbound.claimUpdate(channel, updateId, now))) return 'duplicate';
+        await this.apply(event, now);
         return 'processed';
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      const attempts = this.store.recordInboundFailure(channel, updateId, message, now);
+      const attempts = await inbound.recordFailure(channel, updateId, message, now);
       this.log.error({ err, channel, updateId, attempts }, 'inbound handling failed');
       if (attempts >= MAX_INBOUND_ATTEMPTS) {
         const payload = event.kind === 'message' ? event.inbound : event;
-        this.store.deadLetter(`inbound:${channel}`, updateId, message, payload, now);
-        this.store.claimUpdate(channel, updateId, now);
+        await inbound.deadLetter(`inbound:${channel}`, updateId, message, payload, now);
+        await inbound.claimUpdate(channel, updateId, now);
         this.log.warn({ channel, updateId }, 'inbound set aside as dead letter');
         return 'dead_letter';
       }
@@ -185,7 +195,7 @@ export class Dispatcher {
     }
   }
 
-  private apply(event: InboundEvent, now: number): void {
+  private apply(event: InboundEvent, now: number): void | Promise<void> {
     switch (event.kind) {
       case 'message':
         return this.handlers.message(event.inbound, now);

@@ -38,11 +38,15 @@ class Mutex {
 export interface SqliteStoreOptions {
   /** Told when an outbox listener throws; the unit of work has committed all the same. */
   onListenerError?: (err: unknown) => void;
+  /** The outbox writes counter shared with the synchronous facade (store.ts) on the same connection. */
+  writes?: OutboxWrites;
 }
 
 export interface SqliteStore extends StoreEngine {
   /** The connection, for the old Store class while callers move to `run` (removed after). */
   readonly db: Db;
+  /** For the synchronous facade: its own transaction committed outbox rows; tells the listeners. */
+  outboxCommitted(): void;
 }
 
 class SqliteUnitOfWork implements UnitOfWork {
@@ -76,8 +80,8 @@ class SqliteUnitOfWork implements UnitOfWork {
 
 class SqliteEngine implements SqliteStore {
   private readonly mutex = new Mutex();
-  private readonly writes = new OutboxWrites();
-  private readonly repos: Repos;
+  private readonly writes: OutboxWrites;
+  private built: Repos | undefined;
   private readonly listeners = new Set<() => void>();
   private readonly st: Record<'begin' | 'commit' | 'rollback' | 'select1', Statement>;
   private readonly savepoints: Array<{ begin: Statement; release: Statement; rollback: Statement }> = [];
@@ -95,8 +99,15 @@ class SqliteEngine implements SqliteStore {
       rollback: sqlite.prepare('ROLLBACK'),
       select1: sqlite.prepare('SELECT 1'),
     };
+    this.writes = opts.writes ?? new OutboxWrites();
+  }
+
+  /** Built at the first unit: a process that only uses the synchronous facade prepares nothing twice. */
+  private get repos(): Repos {
+    if (this.built) return this.built;
+    const db = this.db;
     const core = sqliteCoreRepos(db, this.writes);
-    this.repos = {
+    this.built = {
       ...sqliteCaseRepos(db),
       inbound: promised(core.inbound),
       accounts: promised(core.accounts),
@@ -108,6 +119,12 @@ class SqliteEngine implements SqliteStore {
       kv: kvPort(core.kv),
       audit: promised(core.audit),
     };
+    return this.built;
+  }
+
+  outboxCommitted(): void {
+    this.writes.count = 0;
+    this.notify();
   }
 
   run<T>(fn: UnitOfWorkFn<T>, opts?: RunOptions): Promise<T> {
@@ -150,7 +167,7 @@ class SqliteEngine implements SqliteStore {
       uow.open = false;
       this.writes.stamp = null;
     }
-    if (this.writes.count > 0) this.notify();
+    if (this.writes.count > 0) this.outboxCommitted();
     return result;
   }
 

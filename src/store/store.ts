@@ -27,6 +27,7 @@ import type {
 } from './ports.js';
 import { sqliteCoreRepos, type SqliteCoreRepos } from './repos/core.js';
 import { OutboxWrites } from './repos/outbox.js';
+import { createSqliteStore, type SqliteStore } from './engine.js';
 
 export type { AccountRow, AssignmentRow, PersonRow, ReportRow, SessionRow } from './ports.js';
 
@@ -37,11 +38,13 @@ export class Store {
   private readonly statements = new Map<string, Statement>();
   /** The connection's synchronous level as opened (2 = FULL), read once. */
   private synchronous: number | undefined;
-  private readonly outboxListeners = new Set<() => void>();
+  /** The asynchronous units of work over the same connection, sharing this facade's outbox counter. */
+  readonly engine: SqliteStore;
 
   constructor(db: Db) {
     this.db = db;
     this.r = sqliteCoreRepos(db, this.writes);
+    this.engine = createSqliteStore(db, { writes: this.writes });
   }
 
   /** Each statement is prepared once: preparing costs more than running a small one. */
@@ -63,9 +66,7 @@ export class Store {
    * any transaction), so the sender wakes at once; returns the unsubscribe.
    */
   onOutboxCommitted(listener: () => void): () => void {
-    const entry = () => listener();
-    this.outboxListeners.add(entry);
-    return () => this.outboxListeners.delete(entry);
+    return this.engine.onOutboxCommitted(listener);
   }
 
   /** The outermost transaction tells the listeners once it has committed; a nested one leaves it to it. */
@@ -73,13 +74,8 @@ export class Store {
     if (this.db.$client.inTransaction) return run();
     this.writes.count = 0;
     const result = run();
-    if (this.writes.count > 0) this.outboxCommitted();
+    if (this.writes.count > 0) this.engine.outboxCommitted();
     return result;
-  }
-
-  private outboxCommitted(): void {
-    this.writes.count = 0;
-    for (const listener of this.outboxListeners) listener();
   }
 
   /**
@@ -303,7 +299,7 @@ export class Store {
     opts: EnqueueOptions = {},
   ): boolean {
     const queued = this.r.outbox.enqueue(channel, chatId, accountId, payload, now, opts);
-    if (queued && !this.db.$client.inTransaction) this.outboxCommitted();
+    if (queued && !this.db.$client.inTransaction) this.engine.outboxCommitted();
     return queued;
   }
 

@@ -242,6 +242,12 @@ describe('a message held for the morning', () => {
 
     h.clock.now = Date.parse('2026-12-02T06:30:00+07:00');
     await waitForText(an.chatId, 'Tin giữ đến sáng.');
+    // On screen once Telegram has answered and the outbox has recorded it: a person reads first.
+    const pending = h.app.store.db.$client.prepare(
+      "SELECT count(*) AS n FROM outbox WHERE status = 'pending'",
+    );
+    for (let i = 0; i < 100 && (pending.get() as { n: number }).n > 0; i++)
+      await new Promise((r) => setTimeout(r, 5));
     await an.say('1');
     await waitForText(an.chatId, 'HƯỚNG DẪN');
   });
