@@ -21,14 +21,20 @@ import { setupZalo } from './bot/zalo/setup.js';
 import { registerTelegramWebhook } from './http/webhooks/telegram.js';
 import { registerZaloWebhook } from './http/webhooks/zalo.js';
 import { createScheduler, type Scheduler } from './scheduler/tick.js';
-import { closeIdleSessionsTask, escalateUrgentTask, retentionTask } from './scheduler/tasks.js';
+import {
+  closeIdleSessionsTask,
+  escalateCasesTask,
+  escalateUrgentTask,
+  retentionTask,
+} from './scheduler/tasks.js';
 import { SchedulerStore } from './store/schedule.js';
 import { UrgentStore } from './store/urgent.js';
 import { awayFeature } from './bot/chat/away.js';
 import { digestFeature } from './bot/chat/digest.js';
 import { periodicFeature } from './bot/chat/periodic.js';
 import { offerUrgentAfterWeekly, urgentFeature } from './bot/chat/urgent.js';
-import { setupFeedback } from './bot/features/feedback/setup.js';
+import { casesChat } from './bot/chat/cases.js';
+import { caseNotice, casePorts } from './features/cases/ports.js';
 import { createLogger } from './runtime/logger.js';
 import { weeklyRuleOf, type ScheduleConfig } from './domain/schedule.js';
 import { scheduleFromFile } from './scheduler/scheduleFile.js';
@@ -159,12 +165,17 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   conversation.use(awayFeature(scheduled));
   conversation.use(digestFeature(scheduled));
   hooks.weeklySubmitted.push(offerUrgentAfterWeekly);
+  // The phản ánh and the case register (issue 6).
+  const cases = casesChat({ conversation, store, schedule, notice: caseNotice(store) });
+  for (const f of cases.features) conversation.use(f);
+  hooks.weeklySubmitted.push(cases.onWeeklySubmitted);
   const scheduler = createScheduler({
     deps: scheduled,
     tasks: [
       escalateUrgentTask(scheduled),
       closeIdleSessionsTask(conversation),
       retentionTask({ db, days: config.RETENTION_DAYS, clock }),
+      escalateCasesTask(casePorts(store, schedule)),
     ],
   });
   if (config.SCHEDULER) {
@@ -174,6 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     hooks.onStart.push(() => scheduler.start());
     hooks.onClose.push(() => scheduler.stop());
   }
+  hooks.onStart.push(cases.warmUp);
 
   const ctx: AppContext = {
     config,
@@ -189,7 +201,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     scheduler,
     hooks,
   };
-  await setupFeedback(ctx);
   registerTelegramWebhook(http, await setupTelegram(ctx), dispatcher);
   registerZaloWebhook(http, await setupZalo(ctx), dispatcher, log);
 
