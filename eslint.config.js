@@ -34,12 +34,7 @@ export default tseslint.config(
   {
     // Still over the limits, each waiting for its part of issue 12 (use cases out of the last chat
     // closures, the DOCX split, the wiring and the store facade): shrink this list, never grow it.
-    files: [
-      'src/bot/features/feedback/intake.ts',
-      'src/bot/features/feedback/lifecycle.ts',
-      'src/digest/docx.ts',
-      'src/store/store.ts',
-    ],
+    files: ['src/digest/docx.ts', 'src/store/store.ts'],
     rules: { 'max-lines-per-function': 'off', 'max-lines': 'off' },
   },
   {

@@ -22,14 +22,20 @@ import { setupZalo } from './bot/zalo/setup.js';
 import { registerTelegramWebhook } from './http/webhooks/telegram.js';
 import { registerZaloWebhook } from './http/webhooks/zalo.js';
 import { createScheduler, type Scheduler } from './scheduler/tick.js';
-import { closeIdleSessionsTask, escalateUrgentTask, retentionTask } from './scheduler/tasks.js';
+import {
+  closeIdleSessionsTask,
+  escalateCasesTask,
+  escalateUrgentTask,
+  retentionTask,
+} from './scheduler/tasks.js';
 import { SchedulerStore } from './store/schedule.js';
 import { UrgentStore } from './store/urgent.js';
 import { awayFeature } from './bot/chat/away.js';
 import { digestFeature } from './bot/chat/digest.js';
 import { periodicFeature } from './bot/chat/periodic.js';
 import { offerUrgentAfterWeekly, urgentFeature } from './bot/chat/urgent.js';
-import { setupFeedback } from './bot/features/feedback/setup.js';
+import { casesChat } from './bot/chat/cases.js';
+import { caseNotice, casePorts } from './features/cases/ports.js';
 import { createLogger } from './runtime/logger.js';
 import { weeklyRuleOf, type ScheduleConfig } from './domain/schedule.js';
 import { scheduleFromFile } from './scheduler/scheduleFile.js';
@@ -76,16 +82,15 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const core = buildCore(deps);
   const { config, store, log, clock, conversation, dispatcher } = core;
   const lifecycles: PartLifecycle[] = [];
-  const weeklySubmitted: WeeklySubmittedHook[] = [offerUrgentAfterWeekly];
+  // The phản ánh and the case register (issue 6): its features are used after the scheduled ones.
+  const cases = casesChat({ conversation, store, schedule: core.schedule, notice: caseNotice(store) });
+  const onSubmitted: WeeklySubmittedHook[] = [offerUrgentAfterWeekly, cases.onWeeklySubmitted];
   conversation.use(coreFeature(conversation));
-  conversation.use(
-    weeklyFeature(conversation, { deadline: weeklyRuleOf(core.schedule), onSubmitted: weeklySubmitted }),
-  );
+  conversation.use(weeklyFeature(conversation, { deadline: weeklyRuleOf(core.schedule), onSubmitted }));
   const scheduler = scheduledFeatures(core);
+  for (const feature of cases.features) conversation.use(feature);
   if (config.SCHEDULER) lifecycles.push({ start: () => scheduler.start(), stop: () => scheduler.stop() });
-  const feedbackStart: Array<() => void> = [];
-  await setupFeedback({ ...core, scheduler, hooks: { weeklySubmitted, onStart: feedbackStart } });
-  lifecycles.push({ start: () => feedbackStart.forEach((f) => f()) });
+  lifecycles.push({ start: cases.warmUp });
 
   // Channels: each setup hands back its channel, chat features, lifecycle and webhook endpoint.
   const channels = new Map<ChannelName, Channel>();
@@ -156,6 +161,7 @@ function scheduledFeatures(core: Core): Scheduler {
       escalateUrgentTask(scheduled),
       closeIdleSessionsTask(conversation),
       retentionTask({ db, days: config.RETENTION_DAYS, clock }),
+      escalateCasesTask(casePorts(store, core.schedule)),
     ],
   });
   // The database's first start: the scheduler never back-fills occurrences from before it. A

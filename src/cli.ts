@@ -15,7 +15,7 @@ import { isoLocal } from './domain/calendar.js';
 import { schedulerCliCommands } from './cli/schedule.js';
 import { buildApp } from './app.js';
 import { createLogger } from './runtime/logger.js';
-import { feedbackCliCommands } from './bot/features/feedback/cli.js';
+import { casesCliCommands } from './cli/cases.js';
 import { docHeaderCliCommands } from './cli/settings.js';
 
 export { CliError, type CliCommand, type CliContext } from './cli/types.js';
@@ -143,7 +143,7 @@ const commands: CliCommand[] = [
   },
 ];
 
-commands.push(...schedulerCliCommands, ...feedbackCliCommands, ...docHeaderCliCommands);
+commands.push(...schedulerCliCommands, ...casesCliCommands, ...docHeaderCliCommands);
 
 function helpText(): string {
   const lines = ['Cách dùng: namtinhhinh <lệnh> [tham số]', '', 'Các lệnh:'];

@@ -2,6 +2,8 @@
  * The work done on every tick besides the schedule's own occurrences. buildApp lists them, in
  * order, when it builds the scheduler; each one's count is reported under its name.
  */
+import { escalateCases } from '../features/cases/escalate.js';
+import type { CasePorts } from '../features/cases/ports.js';
 import { escalateUrgent } from '../features/urgent/escalate.js';
 import type { UrgentPorts } from '../features/urgent/alerts.js';
 import type { Db } from '../store/db.js';
@@ -18,10 +20,19 @@ export interface TickTask {
 
 export const URGENT_ESCALATION = 'urgentEscalated';
 export const IDLE_SESSIONS = 'idleClosed';
+export const CASE_ESCALATION = 'casesEscalated';
 
 /** Re-alerts urgent reports nobody acknowledged in time. */
 export function escalateUrgentTask(ports: UrgentPorts): TickTask {
   return { name: URGENT_ESCALATION, ownTransactions: true, run: (now) => escalateUrgent(ports, now) };
+}
+
+/**
+ * Reminds the cadres of phản ánh nobody took in, then hands them to the trưởng nhóm; each step
+ * once, whatever runs the tick (the service's own, `namtinhhinh tick`).
+ */
+export function escalateCasesTask(ports: CasePorts): TickTask {
+  return { name: CASE_ESCALATION, run: (now) => escalateCases(ports, now) };
 }
 
 /** Closes chat sessions left idle, with their stop notes. */

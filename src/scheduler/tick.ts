@@ -19,11 +19,6 @@ export interface Scheduler {
   ensureStartedAt(now: number): number;
   start(): void;
   stop(): Promise<void>;
-  /**
-   * @deprecated Only for `registerTickTask` until every caller lists its task where buildApp
-   * builds the scheduler (`createScheduler({ tasks })`).
-   */
-  addTask(task: TickTask): void;
 }
 
 export function createScheduler(opts: { deps: SchedulerDeps; tasks: readonly TickTask[] }): Scheduler {
@@ -55,25 +50,10 @@ export function createScheduler(opts: { deps: SchedulerDeps; tasks: readonly Tic
       timer = null;
       await running;
     },
-    addTask(task) {
-      tasks.push(task);
-    },
   };
 }
 
 /** One tick of the app's scheduler judged at `at` (kept for callers holding the app's context). */
 export function tick(host: { scheduler: Pick<Scheduler, 'tick'> }, at: Date): Promise<TickResult> {
   return host.scheduler.tick(at);
-}
-
-/**
- * @deprecated Compatibility for src/bot/features/feedback/setup.ts: list the task in
- * `createScheduler({ tasks })` instead. Runs `task` on every tick, in a transaction, after the
- * tasks the scheduler was built with.
- */
-export function registerTickTask(
-  host: { scheduler: Pick<Scheduler, 'addTask'> },
-  task: (now: number) => void,
-): void {
-  host.scheduler.addTask({ name: 'registered', run: (now) => void task(now) });
 }

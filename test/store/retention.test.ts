@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../helpers/harness.js';
 import { tick } from '../../src/scheduler/tick.js';
-import { caseEvents, caseRow, fileFeedback, linked, MONDAY } from '../bot/feedback/helpers.js';
+import { caseEvents, caseRow, fileFeedback, linked, MONDAY } from '../helpers/cases.js';
 
 let h: Harness;
 afterEach(async () => h?.close());

@@ -6,12 +6,13 @@
  */
 import { inflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../../helpers/harness.js';
-import { main } from '../../../src/cli.js';
-import type { OutboundMessage } from '../../../src/bot/channel.js';
-import { escalateCases } from '../../../src/bot/features/feedback/setup.js';
-import { caseDigestRows } from '../../../src/store/cases.js';
-import { caseRow, fileFeedback, linked, MONDAY } from './helpers.js';
+import { createHarness, type Harness } from '../../../helpers/harness.js';
+import { main } from '../../../../src/cli.js';
+import type { OutboundMessage } from '../../../../src/bot/channel.js';
+import { escalateCases } from '../../../../src/features/cases/escalate.js';
+import { casePorts } from '../../../../src/features/cases/ports.js';
+import { caseDigestRows } from '../../../../src/store/cases.js';
+import { caseRow, fileFeedback, linked, MONDAY } from '../../../helpers/cases.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -84,7 +85,7 @@ describe('an anonymous sender', () => {
 
     // Nobody takes it in: Wednesday the cadres are reminded, Thursday it goes to the trưởng nhóm.
     h.clock.now = Date.parse('2026-12-10T09:05:00+07:00');
-    escalateCases(h.app, h.clock.now);
+    escalateCases(casePorts(h.app.store, h.app.schedule), h.clock.now);
     expect(chats.get('TN01')!.read().join('\n')).toContain(`Người gửi: Người dân – ${NAME}`);
 
     // The trưởng nhóm takes it in, the cadre forwards it, the weekly report follows it up.

@@ -1,8 +1,8 @@
 /** `namtinhhinh cases list --json` (DESIGN.md §5) and `cases block`, against the database file. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../../helpers/harness.js';
-import { main } from '../../../src/cli.js';
-import { fileFeedback, linked, MONDAY } from './helpers.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
+import { main } from '../../src/cli.js';
+import { fileFeedback, linked, MONDAY } from '../helpers/cases.js';
 
 let h: Harness;
 afterEach(async () => h?.close());

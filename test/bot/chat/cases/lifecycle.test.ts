@@ -4,8 +4,8 @@
  * hears each step and can look it up; nobody else can.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../../helpers/harness.js';
-import { caseEvents, caseRow, fileFeedback, linked, MONDAY } from './helpers.js';
+import { createHarness, type Harness } from '../../../helpers/harness.js';
+import { caseEvents, caseRow, fileFeedback, linked, MONDAY } from '../../../helpers/cases.js';
 
 let h: Harness;
 afterEach(async () => h?.close());

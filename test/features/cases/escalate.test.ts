@@ -4,8 +4,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../../helpers/harness.js';
-import { escalateCases } from '../../../src/bot/features/feedback/setup.js';
-import { caseEvents, fileFeedback, linked } from './helpers.js';
+import { escalateCases } from '../../../src/features/cases/escalate.js';
+import { casePorts } from '../../../src/features/cases/ports.js';
+import { caseEvents, fileFeedback, linked } from '../../helpers/cases.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -23,7 +24,7 @@ describe('escalation of a phản ánh nobody takes in', () => {
 
     const at = (iso: string) => {
       h.clock.now = Date.parse(iso);
-      return escalateCases(h.app, h.clock.now);
+      return escalateCases(casePorts(h.app.store, h.app.schedule), h.clock.now);
     };
     // Friday + 2 working days = Tuesday 10h00; Monday is not yet late.
     expect(at('2026-12-14T10:00:00+07:00')).toBe(0);
@@ -74,8 +75,8 @@ describe('escalation of a phản ánh nobody takes in', () => {
 
     // The service was down all week: both steps of the untaken case fall due at once, once.
     h.clock.now = Date.parse('2026-12-21T08:00:00+07:00');
-    expect(escalateCases(h.app, h.clock.now)).toBe(1); // the reminder; the trưởng nhóm has no linked chat
-    expect(escalateCases(h.app, h.clock.now)).toBe(0);
+    expect(escalateCases(casePorts(h.app.store, h.app.schedule), h.clock.now)).toBe(1); // the reminder; the trưởng nhóm has no linked chat
+    expect(escalateCases(casePorts(h.app.store, h.app.schedule), h.clock.now)).toBe(0);
     const runs = h.db.$client
       .prepare(`SELECT rule_id FROM schedule_runs WHERE rule_id LIKE 'case.escalate:%' ORDER BY rule_id`)
       .all();

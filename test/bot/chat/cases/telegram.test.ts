@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Message } from 'telegraf/types';
-import { inlineButtons, type FakeTelegramUser } from '../../fakes/telegramClient.js';
-import { startTelegram, type TgHarness } from '../telegram/harness.js';
+import { inlineButtons, type FakeTelegramUser } from '../../../fakes/telegramClient.js';
+import { startTelegram, type TgHarness } from '../../telegram/harness.js';
 
 let h: TgHarness | undefined;
 afterEach(async () => {

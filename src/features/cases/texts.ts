@@ -2,16 +2,16 @@
  * What people read about a case: the card a cadre gets, the plain words a sender gets, the
  * history of a lookup. Identity goes only where the caller says it may (brief §6).
  */
-import { formatDateTime } from '../../../domain/calendar.js';
-import { topicLabel } from '../../../domain/topics.js';
-import type { Answer } from '../../../flows/types.js';
-import { D5_OPTIONS, D6_OPTIONS, D7_OPTIONS, CONSENT_HOW_OPTIONS } from '../../../flows/defs/feedback.js';
-import { FORWARD_OPTIONS } from '../../../flows/defs/caseUpdate.js';
-import { B4_OPTIONS } from '../../../flows/defs/urgentReport.js';
-import type { CaseStatus } from '../../../domain/vocabulary.js';
-import { CASE_STATUS_LABELS } from '../../../digest/labels.js';
-import type { CaseEventRow, CaseRow } from '../../../store/cases.js';
-import type { UnitRow } from '../../../store/units.js';
+import { formatDateTime } from '../../domain/calendar.js';
+import { topicLabel } from '../../domain/topics.js';
+import type { Answer } from '../../flows/types.js';
+import { D5_OPTIONS, D6_OPTIONS, D7_OPTIONS, CONSENT_HOW_OPTIONS } from '../../flows/defs/feedback.js';
+import { FORWARD_OPTIONS } from '../../flows/defs/caseUpdate.js';
+import { B4_OPTIONS } from '../../flows/defs/urgentReport.js';
+import type { CaseStatus } from '../../domain/vocabulary.js';
+import { CASE_STATUS_LABELS } from '../../digest/labels.js';
+import type { CaseEventRow, CaseRow } from '../../store/cases.js';
+import type { UnitRow } from '../../store/units.js';
 
 /** One set of case status words for chats and digests. */
 export const STATUS_LABELS: Readonly<Record<CaseStatus, string>> = CASE_STATUS_LABELS;

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness, type TestChat } from '../../helpers/harness.js';
-import { main } from '../../../src/cli.js';
-import { caseRow, fileFeedback, linked, MONDAY } from './helpers.js';
+import { createHarness, type Harness, type TestChat } from '../../../helpers/harness.js';
+import { main } from '../../../../src/cli.js';
+import { caseRow, fileFeedback, linked, MONDAY } from '../../../helpers/cases.js';
 
 let h: Harness;
 afterEach(async () => h?.close());

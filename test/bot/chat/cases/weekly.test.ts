@@ -3,8 +3,8 @@
  * and W5 "Có" offers "Nhập chi tiết từng việc", which enters a phản ánh on a citizen's behalf.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../../helpers/harness.js';
-import { caseEvents, caseRow, fileFeedback, linked, MONDAY } from './helpers.js';
+import { createHarness, type Harness } from '../../../helpers/harness.js';
+import { caseEvents, caseRow, fileFeedback, linked, MONDAY } from '../../../helpers/cases.js';
 
 let h: Harness;
 afterEach(async () => h?.close());

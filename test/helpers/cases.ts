@@ -1,6 +1,6 @@
 /** Filing a phản ánh through the local chat, the way a person taps through it. */
 import { expect } from 'vitest';
-import type { Harness, TestChat } from '../../helpers/harness.js';
+import type { Harness, TestChat } from './harness.js';
 
 /** Monday 07/12/2026 09h00: a working day, outside quiet hours. */
 export const MONDAY = '2026-12-07T09:00:00+07:00';

@@ -4,7 +4,7 @@
  * numbered lists, so everybody answers by typing numbers or words, without diacritics.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createZaloRig, type ZaloRig } from '../zalo/rig.js';
+import { createZaloRig, type ZaloRig } from '../../zalo/rig.js';
 
 let rig: ZaloRig;
 afterEach(async () => rig?.close());

@@ -1,9 +1,9 @@
 /** `namtinhhinh cases list --json` (DESIGN.md §5) and `cases block|unblock`. */
-import { CliError, type CliCommand } from '../../../cli/types.js';
-import { isoLocal } from '../../../domain/calendar.js';
-import { CaseStore } from '../../../store/cases.js';
-import { Store } from '../../../store/store.js';
-import { parseCaseCode } from './lifecycle.js';
+import { isoLocal } from '../domain/calendar.js';
+import { parseCaseCode, setAccountBlocked } from '../features/cases/sender.js';
+import { CaseStore } from '../store/cases.js';
+import { Store } from '../store/store.js';
+import { CliError, type CliCommand } from './types.js';
 
 const iso = (ms: number) => isoLocal(new Date(ms));
 
@@ -36,16 +36,9 @@ function blockCommand(blocked: boolean): CliCommand {
       }
       const store = new Store(db);
       const now = Date.now();
-      const ok = store.transaction(() => {
-        const changed = cases.setBlocked(accountId, blocked, now);
-        if (changed)
-          store.audit(
-            blocked ? 'account_block' : 'account_unblock',
-            { subject: `account:${accountId}` },
-            now,
-          );
-        return changed;
-      });
+      const ok = store.transaction(() =>
+        setAccountBlocked({ cases, store }, { accountId, blocked, now, actor: {} }),
+      );
       if (!ok) throw new CliError(`Không có tài khoản #${accountId}.`);
       ctx.out(blocked ? `Đã chặn tài khoản #${accountId}.` : `Đã bỏ chặn tài khoản #${accountId}.`);
       return 0;
@@ -53,7 +46,7 @@ function blockCommand(blocked: boolean): CliCommand {
   };
 }
 
-export const feedbackCliCommands: CliCommand[] = [
+export const casesCliCommands: CliCommand[] = [
   {
     path: ['cases', 'list'],
     usage: 'namtinhhinh cases list --json',
