@@ -35,6 +35,7 @@ import { digestFeature } from './bot/chat/digest.js';
 import { periodicFeature } from './bot/chat/periodic.js';
 import { offerUrgentAfterWeekly, urgentFeature } from './bot/chat/urgent.js';
 import { casesChat } from './bot/chat/cases.js';
+import { ALL_FLOWS } from './flows/defs/index.js';
 import { caseNotice, casePorts } from './features/cases/ports.js';
 import { createLogger } from './runtime/logger.js';
 import { weeklyRuleOf, type ScheduleConfig } from './domain/schedule.js';
@@ -91,6 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   for (const feature of cases.features) conversation.use(feature);
   if (config.SCHEDULER) lifecycles.push({ start: () => scheduler.start(), stop: () => scheduler.stop() });
   lifecycles.push({ start: cases.warmUp });
+  // Every shipped flow must be one its handlers can finish: refused here, not mid-conversation.
+  conversation.validateDefinitions(ALL_FLOWS);
 
   // Channels: each setup hands back its channel, chat features, lifecycle and webhook endpoint.
   const channels = new Map<ChannelName, Channel>();

@@ -5,6 +5,7 @@
  */
 import { repeatCurrent, resume, start } from '../flows/engine.js';
 import type { Effect, FlowDef, FlowInput, OutMessage } from '../flows/types.js';
+import { FlowDefinitionError, flowProblems } from '../flows/validate.js';
 import { commandKey, givenName, normalizeInput, normalizePhone } from '../domain/text.js';
 import type { Role } from '../domain/vocabulary.js';
 import type { AccountRow, Store } from '../store/store.js';
@@ -58,6 +59,21 @@ export class Conversation {
     for (const b of feature.buttons ?? []) this.buttons.set(b.prefix, b);
     for (const d of feature.definitions ?? []) this.definitions.set(`${d.id}@${d.version}`, d);
     return this;
+  }
+
+  /**
+   * Throws FlowDefinitionError unless every definition's checks and effects are handled by the flow
+   * handler registered for it: a flow that no runner can finish is refused when the app is built.
+   */
+  validateDefinitions(defs: readonly FlowDef[]): void {
+    const problems = defs.flatMap((def) => {
+      const h = this.flowHandlers.get(def.id);
+      const effects = new Set<string>();
+      if (h?.onSubmit && def.onSubmit) effects.add(def.onSubmit);
+      if (h?.onProgress && def.onProgress) effects.add(def.onProgress);
+      return flowProblems(def, { checks: h?.checks ?? new Set(), effects });
+    });
+    if (problems.length > 0) throw new FlowDefinitionError(problems);
   }
 
   listCommands(): readonly Command[] {

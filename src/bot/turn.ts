@@ -54,6 +54,8 @@ export interface Command {
 /** What happens when a flow asks its next question, and when it is submitted. */
 export interface FlowHandler {
   flowId: string;
+  /** The checks (Question.check) its onProgress runs on held answers: validateFlows is told of them. */
+  checks?: ReadonlySet<string>;
   onProgress?(turn: Turn, session: SessionState): void;
   onSubmit(turn: Turn, session: SessionState): void;
 }

@@ -338,6 +338,7 @@ function lifecycleFeature(d: CasesChatCtx): Feature {
     flows: [
       {
         flowId: caseUpdate.id,
+        checks: handledChecks(UPDATE_CHECKS),
         onProgress: (turn, s) => runHeldCheck(UPDATE_CHECKS, d, caseUpdate, turn, s),
         onSubmit: (turn, s) => onUpdateSubmit(d, turn, s),
       },

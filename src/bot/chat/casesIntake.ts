@@ -21,7 +21,7 @@ import {
 import type { CaseNotice, CasePorts, FeedbackLimits } from '../../features/cases/ports.js';
 import { areaLabel, displayPhone } from '../../features/cases/texts.js';
 import type { Conversation } from '../conversation.js';
-import { runHeldCheck, type CheckRegistry } from './checks.js';
+import { handledChecks, runHeldCheck, type CheckRegistry } from './checks.js';
 import type { Command, Feature, FlowHandler, SessionState, Turn } from '../turn.js';
 
 export interface IntakeChat {
@@ -325,6 +325,7 @@ function phananhCommand(d: IntakeChat): Command {
 export function intakeFeature(d: IntakeChat): Feature {
   const handler = (flowId: string): FlowHandler => ({
     flowId,
+    checks: handledChecks(INTAKE_CHECKS),
     onProgress: (turn, s) => runHeldCheck(INTAKE_CHECKS, d, defOf(s), turn, s),
     onSubmit: (turn, s) => submit(d, turn, s),
   });
