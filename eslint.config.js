@@ -38,7 +38,6 @@ export default tseslint.config(
       'src/app.ts',
       'src/bot/features/feedback/intake.ts',
       'src/bot/features/feedback/lifecycle.ts',
-      'src/digest/docx.ts',
       'src/store/store.ts',
     ],
     rules: { 'max-lines-per-function': 'off', 'max-lines': 'off' },
