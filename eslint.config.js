@@ -32,9 +32,9 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
-    // Still over the limits, each waiting for its part of issue 12 (use cases out of the last chat
-    // closures, the DOCX split, the wiring and the store facade): shrink this list, never grow it.
-    files: ['src/digest/docx.ts', 'src/store/store.ts'],
+    // Still over the limits: the synchronous store facade, which goes when the callers use the async
+    // ports (issue 12). Shrink this list, never grow it.
+    files: ['src/store/store.ts'],
     rules: { 'max-lines-per-function': 'off', 'max-lines': 'off' },
   },
   {
