@@ -19,7 +19,7 @@ import { backupTo } from './backup.js';
 import { migrateDb, openDb, type Db, type OpenOptions } from './db.js';
 import type { Repos, RunOptions, StoreEngine, UnitOfWork, UnitOfWorkFn } from './ports.js';
 import { sqliteCaseRepos } from './repos/caseRepos.js';
-import { sqliteCoreRepos } from './repos/core.js';
+import { sqliteCoreRepos, type SqliteCoreRepos } from './repos/core.js';
 import { kvPort } from './repos/kv.js';
 import { OutboxWrites } from './repos/outbox.js';
 import { promised } from './repos/promised.js';
@@ -38,8 +38,11 @@ class Mutex {
 export interface SqliteStoreOptions {
   /** Told when an outbox listener throws; the unit of work has committed all the same. */
   onListenerError?: (err: unknown) => void;
-  /** The outbox writes counter shared with the synchronous facade (store.ts) on the same connection. */
-  writes?: OutboxWrites;
+  /**
+   * The synchronous facade's repositories (store.ts) on the same connection, with their outbox
+   * counter: the engine serves them as ports instead of preparing every statement a second time.
+   */
+  shared?: { core: SqliteCoreRepos; writes: OutboxWrites };
 }
 
 export interface SqliteStore extends StoreEngine {
@@ -99,14 +102,14 @@ class SqliteEngine implements SqliteStore {
       rollback: sqlite.prepare('ROLLBACK'),
       select1: sqlite.prepare('SELECT 1'),
     };
-    this.writes = opts.writes ?? new OutboxWrites();
+    this.writes = opts.shared?.writes ?? new OutboxWrites();
   }
 
   /** Built at the first unit: a process that only uses the synchronous facade prepares nothing twice. */
   private get repos(): Repos {
     if (this.built) return this.built;
     const db = this.db;
-    const core = sqliteCoreRepos(db, this.writes);
+    const core = this.opts.shared?.core ?? sqliteCoreRepos(db, this.writes);
     this.built = {
       ...sqliteCaseRepos(db),
       inbound: promised(core.inbound),

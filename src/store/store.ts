@@ -44,7 +44,7 @@ export class Store {
   constructor(db: Db) {
     this.db = db;
     this.r = sqliteCoreRepos(db, this.writes);
-    this.engine = createSqliteStore(db, { writes: this.writes });
+    this.engine = createSqliteStore(db, { shared: { core: this.r, writes: this.writes } });
   }
 
   /** Each statement is prepared once: preparing costs more than running a small one. */
