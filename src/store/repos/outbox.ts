@@ -76,7 +76,20 @@ function prepared(db: Db) {
     })
     .where(eq(o.id, ph('id')))
     .prepare();
-  return { insert, due, nextDue, markSent };
+  // Read at every button press (is this the message the question was asked in, and what does it show?):
+  // the driver's statements, as the insert, and 'sent' as a literal like the partial index's.
+  const platformMessageIdOf = db.$client
+    .prepare<[string], string | null>(
+      `SELECT platform_message_id FROM outbox WHERE ref = ? AND status = 'sent' ORDER BY id DESC LIMIT 1`,
+    )
+    .pluck();
+  const deliveredAs = db.$client
+    .prepare<[ChannelName, string, string], string>(
+      `SELECT payload FROM outbox WHERE channel = ? AND chat_id = ? AND platform_message_id = ? AND status = 'sent'
+       ORDER BY id DESC LIMIT 1`,
+    )
+    .pluck();
+  return { insert, due, nextDue, markSent, platformMessageIdOf, deliveredAs };
 }
 
 export class SqliteOutbox {
@@ -166,33 +179,13 @@ export class SqliteOutbox {
   }
 
   platformMessageIdOf(ref: string): string | null {
-    const r = this.db
-      .select({ id: o.platformMessageId })
-      .from(o)
-      .where(and(eq(o.ref, ref), eq(o.status, 'sent')))
-      .orderBy(desc(o.id))
-      .limit(1)
-      .get();
-    return r?.id ?? null;
+    return this.q.platformMessageIdOf.get(ref) ?? null;
   }
 
   /** The last row delivered as (or onto) that platform message. */
   deliveredAs(channel: ChannelName, chatId: string, platformMessageId: string): OutboundMessage | undefined {
-    const r = this.db
-      .select({ payload: o.payload })
-      .from(o)
-      .where(
-        and(
-          eq(o.channel, channel),
-          eq(o.chatId, chatId),
-          eq(o.platformMessageId, platformMessageId),
-          eq(o.status, 'sent'),
-        ),
-      )
-      .orderBy(desc(o.id))
-      .limit(1)
-      .get();
-    return r ? toOutboxRow(r).payload : undefined;
+    const payload = this.q.deliveredAs.get(channel, chatId, platformMessageId);
+    return payload === undefined ? undefined : (JSON.parse(payload) as OutboundMessage);
   }
 
   payloadByRef(ref: string): OutboundMessage | undefined {

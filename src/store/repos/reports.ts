@@ -86,7 +86,22 @@ function prepared(db: Db) {
   const openCases = p.prepare<[number], OpenCaseRef>(
     `SELECT id, code, title FROM cases WHERE unit_id = ? AND status NOT IN ('da_giai_quyet', 'khong_thuoc_pham_vi') ORDER BY id`,
   );
-  return { find, byId, insert, answersOf, answerDelete, answerUpsert, touch, openCases };
+  const submit = db
+    .update(r)
+    .set({
+      status: 'submitted',
+      submittedAt: sql`${ph('now')}`,
+      late: sql`${ph('late')}`,
+      revision: sql`${r.revision} + 1`,
+      revisionDraft: null,
+      updatedAt: sql`${ph('now')}`,
+      flowId: sql`${ph('flowId')}`,
+      flowVersion: sql`${ph('flowVersion')}`,
+      accountId: sql`${ph('accountId')}`,
+    })
+    .where(eq(r.id, ph('id')))
+    .prepare();
+  return { find, byId, insert, answersOf, answerDelete, answerUpsert, touch, openCases, submit };
 }
 
 /** What the value column holds is what `writeAnswers` wrote: one flow answer. */
@@ -177,21 +192,14 @@ export class SqliteReports {
         .run();
     }
     this.writeAnswers(reportId, answers);
-    this.db
-      .update(r)
-      .set({
-        status: 'submitted',
-        submittedAt: p.now,
-        late: p.late,
-        revision: sql`${r.revision} + 1`,
-        revisionDraft: null,
-        updatedAt: p.now,
-        flowId: p.flowId,
-        flowVersion: p.flowVersion,
-        accountId: p.accountId,
-      })
-      .where(eq(r.id, reportId))
-      .run();
+    this.q.submit.run({
+      id: reportId,
+      now: p.now,
+      late: p.late ? 1 : 0,
+      flowId: p.flowId,
+      flowVersion: p.flowVersion,
+      accountId: p.accountId,
+    });
     return this.mustGet(reportId);
   }
 
