@@ -28,6 +28,16 @@ export default tseslint.config(
     },
   },
   {
+    // A unit of work commits when its function resolves: a promise nobody awaits could write after
+    // the commit, or fail unseen. Type-aware, so only where the types are (src/).
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+    },
+  },
+  {
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },

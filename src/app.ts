@@ -229,15 +229,17 @@ function runLoops(
       for (const ch of channels.values()) await ch.start?.();
       outbox.start();
       for (const part of lifecycles) await part.start?.();
-      const sweep = () => {
+      const sweep = async () => {
         try {
-          store.transaction(() => conversation.closeIdleSessions(clock()));
-          store.pruneInbound(clock() - 72 * 3600_000);
+          await store.engine.run(async (repos) => {
+            await conversation.closeIdleSessions(repos, clock());
+            await repos.inbound.prune(clock() - 72 * 3600_000);
+          });
         } catch (err) {
           log.error({ err }, 'idle sweep failed');
         }
       };
-      timers.push(setInterval(sweep, 60_000).unref());
+      timers.push(setInterval(() => void sweep(), 60_000).unref());
     },
     async close() {
       for (const t of timers) clearInterval(t);

@@ -1,7 +1,7 @@
 /**
- * Routes one inbound message inside the dispatcher's transaction: commands, invite codes, shared
- * phone numbers, answers to the open flow, buttons of features, and a short menu for anything else.
- * Users' mistakes are answered in the chat, never thrown.
+ * Routes one inbound message inside the dispatcher's unit of work, through its repositories:
+ * commands, invite codes, shared phone numbers, answers to the open flow, buttons of features, and a
+ * short menu for anything else. Users' mistakes are answered in the chat, never thrown.
  */
 import { repeatCurrent, resume, start } from '../flows/engine.js';
 import type { Effect, FlowDef, FlowInput, OutMessage } from '../flows/types.js';
@@ -9,10 +9,9 @@ import { FlowDefinitionError, flowProblems } from '../flows/validate.js';
 import { commandKey, givenName, normalizeInput, normalizePhone } from '../domain/text.js';
 import type { Role } from '../domain/vocabulary.js';
 import type { AccountRow, Store } from '../store/store.js';
+import type { Repos } from '../store/ports.js';
 import type { Inbound, OutboundMessage } from './channel.js';
 import type { ButtonHandler, Command, Feature, FlowHandler, SessionState, Turn } from './turn.js';
-import { lastShownMessage } from '../store/chatView.js';
-import { ZaloChatRepo } from '../store/zaloChat.js';
 import { choiceRendering } from '../domain/messages.js';
 import { asPress, pickByNumber } from './typedChoice.js';
 import { CLAIM_BUTTON, LinkingChat } from './chat/linking.js';
@@ -35,7 +34,8 @@ export class Conversation {
   private readonly flowHandlers = new Map<string, FlowHandler>();
   private readonly buttons = new Map<string, ButtonHandler>();
   private readonly definitions = new Map<string, FlowDef>();
-  private readonly linking: LinkingChat;
+  /** Invite codes, shared numbers and leaders' answers to link requests. */
+  readonly linking: LinkingChat;
 
   constructor(
     private readonly store: Store,
@@ -89,18 +89,24 @@ export class Conversation {
     return this.definitions.get(`${flowId}@${version}`);
   }
 
-  /** Handles one inbound; must be called inside a transaction. */
-  handle(received: Inbound, now: number): void {
-    const inbound = this.numberedPick(received, now);
-    const account = this.store.touchAccount(
+  /** Handles one inbound with the repositories of the unit of work it runs in. */
+  async handle(received: Inbound, now: number, repos: Repos): Promise<void> {
+    const inbound = await this.numberedPick(repos, received, now);
+    const account = await repos.accounts.touch(
       inbound.channel,
       inbound.senderId,
       inbound.chatId,
       inbound.senderName,
       now,
     );
-    const turn = this.makeTurn(inbound, account, now);
+    const turn = await this.makeTurn(repos, [], inbound, account, now);
+    await this.route(turn);
+    // Every row a reply wrote (this chat's and other chats' turns alike) is awaited before the commit.
+    await Promise.all(turn.pending);
+  }
 
+  private async route(turn: Turn): Promise<void> {
+    const { inbound, account } = turn;
     if (account.blockedAt !== null) {
       turn.reply({ text: 'Tài khoản này đã bị tạm khóa. Xin liên hệ cán bộ phụ trách địa bàn.' });
       return;
@@ -112,20 +118,20 @@ export class Conversation {
       turn.reply({ text: `Xin lỗi, loại tin nhắn này chưa đọc được. ${you(turn)} gõ chữ hoặc bấm nút ạ.` });
       return;
     }
-    if (c.kind === 'contact') return this.linkByContact(turn, c.phone, c.own, c.claimed === true);
+    if (c.kind === 'contact') return this.linking.byContact(turn, c.phone, c.own, c.claimed === true);
     if (c.kind === 'button') return this.onButton(turn, c.data);
     if (c.kind === 'text') {
       const text = normalizeInput(c.text);
-      if (this.tryCommand(turn, text)) return;
+      if (await this.tryCommand(turn, text)) return;
       if (!turn.person && INVITE_RE.test(text.toUpperCase().replace(/\s/g, ''))) {
-        return this.linkByInvite(turn, text.toUpperCase().replace(/\s/g, ''));
+        return this.linking.byInvite(turn, text.toUpperCase().replace(/\s/g, ''));
       }
       if (turn.session) return this.advance(turn, { type: 'text', text });
       if (!turn.person) {
         const phone = normalizePhone(text);
-        if (phone) return this.linkByPhoneTyped(turn);
+        if (phone) return this.linking.byPhoneTyped(turn);
       }
-      const picked = this.typedPick(turn, text);
+      const picked = await this.typedPick(turn, text);
       if (picked) return this.onButton(turn, picked);
       return this.menu(turn, `${you(turn)} muốn làm gì ạ?`);
     }
@@ -143,63 +149,82 @@ export class Conversation {
     }
   }
 
-  private makeTurn(inbound: Inbound, account: AccountRow, now: number): Turn {
-    const store = this.store;
+  private async makeTurn(
+    repos: Repos,
+    writes: Array<Promise<unknown>>,
+    inbound: Inbound,
+    account: AccountRow,
+    now: number,
+  ): Promise<Turn> {
     const apply = this.apply.bind(this);
-    let roles: Set<Role> | undefined;
-    const raw = store.session(account.id);
+    let roles: Promise<Set<Role>> | undefined;
+    const raw = await repos.sessions.get(account.id);
     let session: SessionState | null = null;
     if (raw && raw.status === 'active') {
       if (now - raw.updatedAt > this.options.sessionIdleMs) {
-        store.setSessionStatus(account.id, 'closed', now);
+        await repos.sessions.setStatus(account.id, 'closed', now);
       } else {
         session = { ...raw.state, meta: raw.state.meta ?? {} };
       }
     }
+    const person = account.personId !== null ? ((await repos.people.byId(account.personId)) ?? null) : null;
     const turn: Turn = {
-      store,
+      repos,
+      pending: writes,
+      store: this.store,
       now,
       inbound,
       account,
-      person: account.personId !== null ? (store.person(account.personId) ?? null) : null,
+      person: person?.active ? person : null,
       session,
       reply(message, opts) {
         const payload: OutboundMessage = 'type' in message ? message : { type: 'message', ...message };
-        store.enqueue(inbound.channel, inbound.chatId, account.id, payload, now, { ref: opts?.ref });
+        // Started now, so rows keep call order; a failure is seen where the turn awaits them all.
+        const write = repos.outbox.enqueue(inbound.channel, inbound.chatId, account.id, payload, now, {
+          ref: opts?.ref,
+        });
+        write.catch(() => {});
+        writes.push(write);
       },
-      startFlow(def, ctx, meta) {
+      async startFlow(def, ctx, meta) {
         const runId = `${now.toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
         const result = start(def, ctx);
         const state: SessionState = { ...result.session, meta: { ...meta, runId } };
         turn.session = state;
-        apply(turn, state, result.effects, result.outcome);
+        await apply(turn, state, result.effects, result.outcome);
       },
       roles() {
-        if (!roles) roles = new Set(turn.person ? store.assignments(turn.person.id).map((a) => a.role) : []);
+        roles ??= turn.person
+          ? repos.people.assignments(turn.person.id).then((list) => new Set(list.map((a) => a.role)))
+          : Promise.resolve(new Set());
         return roles;
       },
     };
-    if (turn.person && !turn.person.active) turn.person = null;
     return turn;
   }
 
   // ---- flows ---------------------------------------------------------------------------------
 
-  private advance(turn: Turn, input: FlowInput): void {
+  private async advance(turn: Turn, input: FlowInput): Promise<void> {
     const state = turn.session!;
     const def = this.definition(state.flowId, state.version);
     if (!def) {
-      turn.store.setSessionStatus(turn.account.id, 'closed', turn.now);
+      await turn.repos.sessions.setStatus(turn.account.id, 'closed', turn.now);
       return this.menu(turn, 'Phiên làm việc cũ không còn dùng được. Đồng chí chọn lại việc cần làm ạ:');
     }
     const result = resume(def, state, input);
     const next: SessionState = { ...result.session, meta: state.meta };
     turn.session = next;
-    this.apply(turn, next, result.effects, result.outcome);
+    await this.apply(turn, next, result.effects, result.outcome);
   }
 
   /** Persists the session, turns effects into outbox rows, and calls the flow's handler. */
-  apply(turn: Turn, state: SessionState, effects: Effect[], outcome: 'continue' | 'submitted'): void {
+  async apply(
+    turn: Turn,
+    state: SessionState,
+    effects: Effect[],
+    outcome: 'continue' | 'submitted',
+  ): Promise<void> {
     const runId = String(state.meta.runId ?? '');
     const ref = (seq: number) => `q:${turn.account.id}:${runId}:${seq}`;
     for (const e of effects) {
@@ -210,7 +235,7 @@ export class Conversation {
         );
       } else if (e.type === 'answered') {
         // The session carries the text that asked; only a session saved before it did needs the outbox.
-        const question = e.questionText ?? this.questionText(ref(e.seq));
+        const question = e.questionText ?? (await this.questionText(turn, ref(e.seq)));
         if (question !== null)
           turn.reply({ type: 'close', targetRef: ref(e.seq), text: `${question}\n➤ ${e.answerText}` });
       } else if (e.type === 'replace') {
@@ -219,40 +244,40 @@ export class Conversation {
     }
     const handler = this.flowHandlers.get(state.flowId);
     if (outcome === 'submitted') {
-      turn.store.saveSession(turn.account.id, state, 'closed', turn.now);
+      await turn.repos.sessions.save(turn.account.id, state, 'closed', turn.now);
       turn.session = null;
-      handler?.onSubmit(turn, state);
+      await handler?.onSubmit(turn, state);
     } else {
-      turn.store.saveSession(turn.account.id, state, 'active', turn.now);
-      handler?.onProgress?.(turn, state);
+      await turn.repos.sessions.save(turn.account.id, state, 'active', turn.now);
+      await handler?.onProgress?.(turn, state);
     }
   }
 
-  private questionText(ref: string): string | null {
-    const p = this.store.outboxPayloadByRef(ref);
+  private async questionText(turn: Turn, ref: string): Promise<string | null> {
+    const p = await turn.repos.outbox.payloadByRef(ref);
     return p?.type === 'message' ? p.text : null;
   }
 
   /** Re-asks the open question, e.g. after /baocao while a report is already open. */
-  repeat(turn: Turn, note: string): void {
+  async repeat(turn: Turn, note: string): Promise<void> {
     const state = turn.session!;
     const def = this.definition(state.flowId, state.version);
     if (!def) return;
     const result = repeatCurrent(def, state, note);
     const next: SessionState = { ...result.session, meta: state.meta };
     turn.session = next;
-    this.apply(turn, next, result.effects, result.outcome);
+    await this.apply(turn, next, result.effects, result.outcome);
   }
 
   /** Re-opens a session that was cancelled or went idle, at the question where it stopped. */
-  reopen(turn: Turn, state: SessionState, note: string): void {
+  reopen(turn: Turn, state: SessionState, note: string): Promise<void> {
     turn.session = state;
-    this.repeat(turn, note);
+    return this.repeat(turn, note);
   }
 
   // ---- commands and buttons ------------------------------------------------------------------
 
-  private tryCommand(turn: Turn, text: string): boolean {
+  private async tryCommand(turn: Turn, text: string): Promise<boolean> {
     const slash = text.startsWith('/');
     const [head = '', ...rest] = text.split(/\s+/);
     // "/baocao", "/start CODE": the first word; "bao cao", "báo cáo", "huong dan": the whole message.
@@ -261,18 +286,18 @@ export class Conversation {
     if (!cmd && !slash) {
       const withArgs = this.commandWithArgs(text);
       if (withArgs) {
-        withArgs.cmd.run(turn, withArgs.args);
+        await withArgs.cmd.run(turn, withArgs.args);
         return true;
       }
     }
     if (!cmd) {
       if (slash) {
-        this.menu(turn, `Không có lệnh "${head.slice(0, 32)}". ${you(turn)} chọn một việc dưới đây ạ:`);
+        await this.menu(turn, `Không có lệnh "${head.slice(0, 32)}". ${you(turn)} chọn một việc dưới đây ạ:`);
         return true;
       }
       return false;
     }
-    cmd.run(turn, slash ? rest.join(' ') : '');
+    await cmd.run(turn, slash ? rest.join(' ') : '');
     return true;
   }
 
@@ -287,7 +312,7 @@ export class Conversation {
     return undefined;
   }
 
-  private onButton(turn: Turn, data: string): void {
+  private async onButton(turn: Turn, data: string): Promise<void> {
     if (data.startsWith('f:')) {
       const [, seq, value = ''] = data.split(':');
       if (!turn.session) {
@@ -308,22 +333,25 @@ export class Conversation {
   }
 
   /** A typed "2" with no flow open picks item 2 of the menu (or buttons) last shown in this chat. */
-  private typedPick(turn: Turn, text: string): string | undefined {
+  private async typedPick(turn: Turn, text: string): Promise<string | undefined> {
     if (!/^\d{1,2}$/.test(text)) return undefined;
-    return pickByNumber(text, lastShownMessage(this.store.db, turn.inbound.channel, turn.inbound.chatId));
+    return pickByNumber(
+      text,
+      await turn.repos.chats.lastShownMessage(turn.inbound.channel, turn.inbound.chatId),
+    );
   }
 
   /**
    * Where choices are a numbered list (Zalo), a typed "1" or "Hướng dẫn" answers the list the user
    * may have on screen (delivered or handed to the platform), read before anything else.
    */
-  private numberedPick(inbound: Inbound, now: number): Inbound {
+  private async numberedPick(repos: Repos, inbound: Inbound, now: number): Promise<Inbound> {
     if (inbound.content.kind !== 'text' || choiceRendering(inbound.channel) !== 'numbered') return inbound;
-    const shown = new ZaloChatRepo(this.store.db).lastDeliveredMessage(inbound.channel, inbound.chatId, now);
+    const shown = await repos.chats.lastDeliveredMessage(inbound.channel, inbound.chatId, now);
     return asPress(inbound, shown);
   }
 
-  private handleGroup(turn: Turn): void {
+  private async handleGroup(turn: Turn): Promise<void> {
     const c = turn.inbound.content;
     if (c.kind !== 'text' || !c.text.trim().startsWith('/')) return; // groups: commands only
     const [head = '', ...rest] = c.text.trim().split(/\s+/);
@@ -333,13 +361,16 @@ export class Conversation {
       turn.reply({ text: 'Lệnh này chỉ dùng khi nhắn riêng với bot ạ.' });
       return;
     }
-    cmd.run(turn, rest.join(' '));
+    await cmd.run(turn, rest.join(' '));
   }
 
   // ---- menus and linking ---------------------------------------------------------------------
 
-  menu(turn: Turn, intro: string): void {
-    const items = this.commandList.filter((c) => c.menuLabel && (c.inMenu ? c.inMenu(turn) : true));
+  async menu(turn: Turn, intro: string): Promise<void> {
+    const items: Command[] = [];
+    for (const c of this.commandList) {
+      if (c.menuLabel && (c.inMenu ? await c.inMenu(turn) : true)) items.push(c);
+    }
     const lines = [intro];
     if (!turn.person) {
       lines.push(
@@ -353,93 +384,35 @@ export class Conversation {
     turn.reply(message);
   }
 
-  greet(turn: Turn): void {
+  async greet(turn: Turn): Promise<void> {
     if (turn.person) {
       return this.menu(turn, `Kính chào đồng chí ${givenName(turn.person.fullName)}!`);
     }
-    this.menu(turn, 'Kính chào Bác/Anh/Chị! Đây là kênh nắm tình hình của Hội Cựu chiến binh.');
+    await this.menu(turn, 'Kính chào Bác/Anh/Chị! Đây là kênh nắm tình hình của Hội Cựu chiến binh.');
     turn.reply({ type: 'request_contact', text: 'Cán bộ có thể bấm nút dưới đây để chia sẻ số điện thoại.' });
   }
 
-  linkByInvite(turn: Turn, code: string): void {
-    if (turn.person) {
-      turn.reply({ text: `Tài khoản đã liên kết với đồng chí ${turn.person.fullName}.` });
-      return;
-    }
-    this.linking.invite(turn, code);
-  }
-
-  /**
-   * Telegram's own-contact button and the local chat's "share phone" vouch for the number, so it
-   * links; a number the user only claims (Zalo's form) waits for a leader or the invite code.
-   */
-  private linkByContact(turn: Turn, rawPhone: string, own: boolean, claimed: boolean): void {
-    if (!own) {
-      turn.reply({ text: 'Đồng chí bấm nút "Chia sẻ số điện thoại" để gửi số của chính mình ạ.' });
-      return;
-    }
-    const phone = normalizePhone(rawPhone);
-    if (!phone) {
-      turn.reply({ text: 'Số điện thoại không đọc được. Đồng chí thử lại hoặc gửi mã liên kết ạ.' });
-      return;
-    }
-    turn.store.setAccountPhone(turn.account.id, phone);
-    if (turn.person) {
-      turn.reply({ text: `Tài khoản đã liên kết với đồng chí ${turn.person.fullName}.` });
-      return;
-    }
-    const person = turn.store.personByPhone(phone);
-    if (!person) {
-      turn.reply({
-        text: 'Số điện thoại này không có trong danh sách cán bộ. Bác/Anh/Chị vẫn có thể gửi phản ánh. Nếu là cán bộ, xin gửi mã liên kết do quản trị cấp.',
-      });
-      return;
-    }
-    if (claimed) return this.linking.claim(turn, person, phone);
-    this.completeLink(turn, person.id, 'phone', phone);
-  }
-
-  /** A typed number proves nothing about who types it, so it never links an account. */
-  private linkByPhoneTyped(turn: Turn): void {
-    turn.reply({
-      text: 'Để liên kết bằng số điện thoại, đồng chí bấm nút "Chia sẻ số điện thoại" (không gõ số) hoặc gửi mã liên kết ạ.',
-    });
-    turn.reply({ type: 'request_contact', text: 'Bấm nút dưới đây để chia sẻ số điện thoại:' });
-  }
-
-  completeLink(turn: Turn, personId: number, how: 'invite' | 'phone' | 'confirmed', phone?: string): void {
-    turn.store.linkAccount(turn.account.id, personId, phone);
-    turn.store.audit('link_account', { personId, accountId: turn.account.id, data: { how } }, turn.now);
-    turn.person = turn.store.person(personId) ?? null;
-    const name = turn.person ? givenName(turn.person.fullName) : '';
-    const done =
-      how === 'confirmed' && turn.person
-        ? `Đồng chí đã được xác nhận là đ/c ${turn.person.fullName}, tài khoản đã liên kết.`
-        : 'Đã liên kết tài khoản.';
-    this.menu(turn, `${done} Kính chào đồng chí ${name}!`);
-  }
-
   /** A turn in another account's chat (e.g. telling a requester a leader confirmed them). */
-  turnFor(account: AccountRow, now: number): Turn {
+  turnFor(from: Turn, account: AccountRow): Promise<Turn> {
     const inbound: Inbound = {
       channel: account.channel,
-      updateId: `internal:${now}`,
+      updateId: `internal:${from.now}`,
       senderId: account.platformUserId,
       chatId: account.chatId,
       chatType: 'private',
       content: { kind: 'unsupported', what: 'internal' },
     };
-    return this.makeTurn(inbound, account, now);
+    return this.makeTurn(from.repos, from.pending, inbound, account, from.now);
   }
 
   /** Closes sessions idle past the limit, politely, keeping their drafts. */
-  closeIdleSessions(now: number): number {
-    const idle = this.store.idleSessions(now - this.options.sessionIdleMs);
+  async closeIdleSessions(repos: Repos, now: number): Promise<number> {
+    const idle = await repos.sessions.idle(now - this.options.sessionIdleMs);
     for (const s of idle) {
-      const account = this.store.account(s.accountId);
-      this.store.setSessionStatus(s.accountId, 'closed', now);
+      const account = await repos.accounts.byId(s.accountId);
+      await repos.sessions.setStatus(s.accountId, 'closed', now);
       if (!account || account.unreachableAt !== null) continue;
-      this.store.enqueue(
+      await repos.outbox.enqueue(
         account.channel,
         account.chatId,
         account.id,

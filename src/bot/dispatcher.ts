@@ -50,18 +50,15 @@ export class KeyedLock {
 }
 
 /**
- * What each kind of event does, run inside the event's own savepoint of the batch transaction:
- * it must be synchronous, and throws to roll the event back.
- */
-/**
- * Each runs inside the unit of work and may return a Promise that awaits the store's ports, never
- * the network or a timer: on SQLite a unit holds the one writer until it ends.
+ * What each kind of event does, in the event's own savepoint of the batch's unit of work, with that
+ * unit's repositories. A handler awaits the repositories and nothing else (never the network or a
+ * timer: on SQLite a unit holds the one writer until it ends); it rejects to roll the event back.
  */
 export interface InboundHandlers {
-  message(inbound: Inbound, now: number): void | Promise<void>;
-  reachability(event: ReachabilityEvent, now: number): void | Promise<void>;
-  chat_migrated(event: ChatMigratedEvent, now: number): void | Promise<void>;
-  membership(event: MembershipEvent, now: number): void | Promise<void>;
+  message(inbound: Inbound, now: number, repos: Repos): void | Promise<void>;
+  reachability(event: ReachabilityEvent, now: number, repos: Repos): void | Promise<void>;
+  chat_migrated(event: ChatMigratedEvent, now: number, repos: Repos): void | Promise<void>;
+  membership(event: MembershipEvent, now: number, repos: Repos): void | Promise<void>;
 }
 
 /** A bare Inbound is a message: callers (tests, the local chat) may pass one alone. */
@@ -168,16 +165,17 @@ export class Dispatcher {
 
   /** Runs inside the batch transaction; its own savepoint keeps a failure from touching the others. */
   private async handleOne(
-    { inbound }: Repos,
+    repos: Repos,
     uow: UnitOfWork,
     event: InboundEvent,
     now: number,
   ): Promise<DispatchOutcome | DispatchError> {
     const { channel, updateId } = platformId(event);
+    const { inbound } = repos;
     try {
       return await uow.savepoint(async (): Promise<DispatchOutcome> => {
         if (!(await inbound.claimUpdate(channel, updateId, now))) return 'duplicate';
-        await this.apply(event, now);
+        await this.apply(event, now, repos);
         return 'processed';
       });
     } catch (err) {
@@ -195,16 +193,16 @@ export class Dispatcher {
     }
   }
 
-  private apply(event: InboundEvent, now: number): void | Promise<void> {
+  private apply(event: InboundEvent, now: number, repos: Repos): void | Promise<void> {
     switch (event.kind) {
       case 'message':
-        return this.handlers.message(event.inbound, now);
+        return this.handlers.message(event.inbound, now, repos);
       case 'reachability':
-        return this.handlers.reachability(event, now);
+        return this.handlers.reachability(event, now, repos);
       case 'chat_migrated':
-        return this.handlers.chat_migrated(event, now);
+        return this.handlers.chat_migrated(event, now, repos);
       case 'membership':
-        return this.handlers.membership(event, now);
+        return this.handlers.membership(event, now, repos);
     }
   }
 }

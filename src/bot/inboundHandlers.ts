@@ -37,7 +37,7 @@ export function inboundHandlers(deps: InboundHandlerDeps): InboundHandlers {
     log: log.child({ channel: 'telegram' }),
   });
   return {
-    message: (inbound, now) => conversation.handle(inbound, now),
+    message: (inbound, now, repos) => conversation.handle(inbound, now, repos),
     reachability: (e, now) =>
       e.channel === 'zalo' ? applyZaloReachability(zalo, e, now) : blockedOrUnblocked(store, e, now),
     chat_migrated: (e) => telegram.chatMigrated(e),

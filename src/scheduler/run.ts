@@ -166,16 +166,17 @@ function sendDigests(
   }
 }
 
-function runTasks(
+async function runTasks(
   deps: SchedulerDeps,
   tasks: readonly TickTask[],
   at: { now: number; stamp: number },
   result: TickResult,
-): void {
+): Promise<void> {
   const { store } = deps;
   for (const task of tasks) {
-    const run = () => store.queuedAt(at.stamp, () => task.run(at.now));
-    const n = task.ownTransactions ? run() : store.transaction(run);
+    const n = await store.engine.run(async (repos) => task.run(at.now, repos), {
+      queuedAt: at.stamp,
+    });
     if (typeof n === 'number') result.tasks[task.name] = (result.tasks[task.name] ?? 0) + n;
   }
   result.escalated = result.tasks[URGENT_ESCALATION] ?? 0;
@@ -201,7 +202,7 @@ export async function runTick(
   const due = sortDue(deps, config, at, record);
   sendReminders(deps, due.reminders, { now, stamp }, result, record);
   sendDigests(deps, due.digests, { now, stamp }, result);
-  runTasks(deps, tasks, { now, stamp }, result);
+  await runTasks(deps, tasks, { now, stamp }, result);
   // Only stamps the documents' rows: the documents themselves were made when their digest fired.
   result.documents = await queuePendingDocuments(deps, stamp);
   store.transaction(() => {

@@ -7,14 +7,16 @@ import type { CasePorts } from '../features/cases/ports.js';
 import { escalateUrgent } from '../features/urgent/escalate.js';
 import type { UrgentPorts } from '../features/urgent/alerts.js';
 import type { Db } from '../store/db.js';
+import type { Repos } from '../store/ports.js';
 import { applyRetention } from '../store/retention.js';
 
 /** One piece of work of the tick; its messages are stamped with the real clock. */
 export interface TickTask {
   /** The key of its count in `TickResult.tasks`. */
   name: string;
-  run(now: number): number | void;
-  /** Left out of the tick's transaction because it opens its own (one per item). */
+  /** Runs in a unit of work of its own, with that unit's repositories (unless ownTransactions). */
+  run(now: number, repos: Repos): number | void | Promise<number | void>;
+  /** Left out of the tick's unit of work because it opens its own (one per item). */
   ownTransactions?: boolean;
 }
 
@@ -36,8 +38,10 @@ export function escalateCasesTask(ports: CasePorts): TickTask {
 }
 
 /** Closes chat sessions left idle, with their stop notes. */
-export function closeIdleSessionsTask(conversation: { closeIdleSessions(now: number): number }): TickTask {
-  return { name: IDLE_SESSIONS, run: (now) => conversation.closeIdleSessions(now) };
+export function closeIdleSessionsTask(conversation: {
+  closeIdleSessions(repos: Repos, now: number): Promise<number>;
+}): TickTask {
+  return { name: IDLE_SESSIONS, run: (now, repos) => conversation.closeIdleSessions(repos, now) };
 }
 
 /**

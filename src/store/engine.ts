@@ -86,8 +86,10 @@ class SqliteEngine implements SqliteStore {
   private readonly writes: OutboxWrites;
   private built: Repos | undefined;
   private readonly listeners = new Set<() => void>();
-  private readonly st: Record<'begin' | 'commit' | 'rollback' | 'select1', Statement>;
+  private readonly st: Record<'begin' | 'commit' | 'rollback' | 'select1' | 'noWait' | 'wait', Statement>;
   private readonly savepoints: Array<{ begin: Statement; release: Statement; rollback: Statement }> = [];
+  /** How long a unit waits for another connection's write lock: the connection's busy_timeout. */
+  private readonly busyMs: number;
   /** The connection's synchronous level as opened (2 = FULL), read once. */
   private synchronous: number | undefined;
 
@@ -96,11 +98,14 @@ class SqliteEngine implements SqliteStore {
     private readonly opts: SqliteStoreOptions,
   ) {
     const sqlite = db.$client;
+    this.busyMs = Number(sqlite.pragma('busy_timeout', { simple: true }));
     this.st = {
       begin: sqlite.prepare('BEGIN IMMEDIATE'),
       commit: sqlite.prepare('COMMIT'),
       rollback: sqlite.prepare('ROLLBACK'),
       select1: sqlite.prepare('SELECT 1'),
+      noWait: sqlite.prepare('PRAGMA busy_timeout = 0'),
+      wait: sqlite.prepare(`PRAGMA busy_timeout = ${this.busyMs}`),
     };
     this.writes = opts.shared?.writes ?? new OutboxWrites();
   }
@@ -157,7 +162,7 @@ class SqliteEngine implements SqliteStore {
     const uow = new SqliteUnitOfWork((d) => this.savepoint(d), this.writes);
     this.writes.stamp = opts?.queuedAt ?? null;
     this.writes.count = 0;
-    this.st.begin.run();
+    await this.begin();
     let result: T;
     try {
       result = await fn(this.repos, uow);
@@ -172,6 +177,28 @@ class SqliteEngine implements SqliteStore {
     }
     if (this.writes.count > 0) this.outboxCommitted();
     return result;
+  }
+
+  /**
+   * BEGIN IMMEDIATE without the driver's busy wait, which would stop the whole event loop while
+   * another connection (the CLI, a second process) holds the write lock: retried on timers instead,
+   * for as long as the connection's busy_timeout.
+   */
+  private async begin(): Promise<void> {
+    let waited = 0;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      this.st.noWait.get();
+      try {
+        this.st.begin.run();
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'SQLITE_BUSY' || waited >= this.busyMs) throw err;
+      } finally {
+        this.st.wait.get();
+      }
+      await new Promise((r) => setTimeout(r, pause));
+      waited += pause;
+    }
   }
 
   private savepoint(depth: number) {

@@ -313,7 +313,7 @@ describe('weekly report rules', () => {
     await c.send('/baocao');
     await c.press('Ổn định');
     h.clock.now += 49 * 3600_000;
-    h.app.store.transaction(() => h.app.conversation.closeIdleSessions(h.clock.now));
+    await h.app.store.engine.run((repos) => h.app.conversation.closeIdleSessions(repos, h.clock.now));
     c.read();
     expect(c.lastText()).toContain('Phiên làm việc đã tạm dừng');
     expect(reports()[0]).toMatchObject({ status: 'draft', answers: { W1: 'on_dinh' } });

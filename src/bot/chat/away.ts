@@ -17,7 +17,7 @@ import {
   startOfLocalDay,
   type AwayPorts,
 } from '../../features/away/away.js';
-import type { Feature, SessionState, Turn } from '../turn.js';
+import { hasRole, type Feature, type SessionState, type Turn } from '../turn.js';
 
 /** What the chat needs besides the turn: the absences and the schedule (its weekly deadline). */
 export type AwayChatDeps = { repo: AwayPorts['absences'] } & Pick<AwayPorts, 'schedule'>;
@@ -51,14 +51,14 @@ function record(deps: AwayChatDeps, turn: Turn, fromAt: number, toAt: number): v
   });
 }
 
-function run(deps: AwayChatDeps, turn: Turn): void {
+async function run(deps: AwayChatDeps, turn: Turn): Promise<void> {
   if (!turn.person) {
     turn.reply({ text: 'Chỉ cán bộ trong danh sách, đã liên kết tài khoản, mới báo vắng được ạ.' });
     return;
   }
   const current = currentAbsences(portsOf(deps, turn), turn.person.id, turn.now);
   // Only cadres are reminded and counted; "vắng" means nothing for anyone else.
-  if (!turn.roles().has('can_bo') && current.length === 0) {
+  if (!(await hasRole(turn, 'can_bo')) && current.length === 0) {
     turn.reply({ text: 'Đồng chí không phải gửi báo cáo tuần, nên không cần báo vắng ạ.' });
     return;
   }
@@ -67,7 +67,7 @@ function run(deps: AwayChatDeps, turn: Turn): void {
       text: `Đồng chí đang báo vắng ${current.map((a) => range(a.fromAt, a.toAt)).join('; ')}.`,
     });
   }
-  turn.startFlow(
+  await turn.startFlow(
     away,
     {
       vars: {},
@@ -78,23 +78,23 @@ function run(deps: AwayChatDeps, turn: Turn): void {
   );
 }
 
-function askFrom(turn: Turn): void {
-  turn.startFlow(
+async function askFrom(turn: Turn): Promise<void> {
+  await turn.startFlow(
     awayFrom,
     { vars: { example: example(turn.now) }, lists: {}, flags: {} },
     { stopNote: STOP_NOTE },
   );
 }
 
-function askTo(turn: Turn, from: number): void {
-  turn.startFlow(
+async function askTo(turn: Turn, from: number): Promise<void> {
+  await turn.startFlow(
     awayTo,
     { vars: { example: example(from) }, lists: {}, flags: {} },
     { from, stopNote: STOP_NOTE },
   );
 }
 
-function onChoice(deps: AwayChatDeps, turn: Turn, s: SessionState): void {
+async function onChoice(deps: AwayChatDeps, turn: Turn, s: SessionState): Promise<void> {
   if (!turn.person) return;
   const choice = s.answers.A1;
   if (choice === 'tuan_nay' || choice === 'hai_tuan') {
@@ -109,10 +109,10 @@ function onChoice(deps: AwayChatDeps, turn: Turn, s: SessionState): void {
     });
     return;
   }
-  if (choice === 'chon_ngay') askFrom(turn);
+  if (choice === 'chon_ngay') await askFrom(turn);
 }
 
-function onFrom(turn: Turn, s: SessionState): void {
+async function onFrom(turn: Turn, s: SessionState): Promise<void> {
   const r = checkAwayFrom(String(s.answers.FROM ?? ''), turn.now);
   if ('error' in r) {
     turn.reply({
@@ -123,10 +123,10 @@ function onFrom(turn: Turn, s: SessionState): void {
     });
     return askFrom(turn);
   }
-  askTo(turn, r.from);
+  await askTo(turn, r.from);
 }
 
-function onTo(deps: AwayChatDeps, turn: Turn, s: SessionState): void {
+async function onTo(deps: AwayChatDeps, turn: Turn, s: SessionState): Promise<void> {
   const from = Number(s.meta.from);
   const r = checkAwayTo(String(s.answers.TO ?? ''), from);
   if ('error' in r) {
@@ -161,7 +161,7 @@ export function awayFeature(deps: AwayChatDeps): Feature {
         menuLabel: '🏖 Báo vắng',
         description: 'Báo đi vắng (không nhận nhắc báo cáo)',
         order: 40,
-        inMenu: (turn) => turn.roles().has('can_bo'),
+        inMenu: (turn) => hasRole(turn, 'can_bo'),
         run: (turn) => run(deps, turn),
       },
     ],

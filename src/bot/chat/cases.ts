@@ -42,7 +42,7 @@ import { caseCard, eventPhrase, STATUS_LABELS } from '../../features/cases/texts
 import type { CaseRow } from '../../store/cases.js';
 import type { Store } from '../../store/store.js';
 import type { Conversation } from '../conversation.js';
-import type { Command, Feature, SessionState, Turn } from '../turn.js';
+import { hasRole, type Command, type Feature, type SessionState, type Turn } from '../turn.js';
 import { handledChecks, runHeldCheck, type CheckRegistry } from './checks.js';
 import { INTAKE_CHECKS, intakeFeature } from './casesIntake.js';
 import type { WeeklySubmittedHook } from './weekly.js';
@@ -61,10 +61,10 @@ const NOT_FOUND = 'Không tìm thấy phản ánh này trong các phản ánh c�
 const you = (turn: Turn): string => (turn.person ? 'đồng chí' : 'Bác/Anh/Chị');
 const actorOf = (turn: Turn) => ({ personId: turn.person?.id ?? null, accountId: turn.account.id });
 const auditActor = (turn: Turn) => ({ personId: turn.person?.id, accountId: turn.account.id });
-const isCadre = (turn: Turn) => turn.roles().has('can_bo') || turn.roles().has('truong_nhom');
+const isCadre = (turn: Turn) => hasRole(turn, 'can_bo', 'truong_nhom');
 
-function run(d: CasesChatCtx, turn: Turn, s: SessionState, r: StepResult): void {
-  d.conv.apply(turn, { ...r.session, meta: s.meta }, r.effects, r.outcome);
+async function run(d: CasesChatCtx, turn: Turn, s: SessionState, r: StepResult): Promise<void> {
+  await d.conv.apply(turn, { ...r.session, meta: s.meta }, r.effects, r.outcome);
 }
 
 /** Shows the full case (identity included) to a person allowed to handle it; the view is logged. */
@@ -88,9 +88,9 @@ function statusOptions(c: CaseRow) {
   }));
 }
 
-function startUpdate(d: CasesChatCtx, turn: Turn, c: CaseRow): void {
+async function startUpdate(d: CasesChatCtx, turn: Turn, c: CaseRow): Promise<void> {
   showCase(d, turn, c);
-  turn.startFlow(
+  await turn.startFlow(
     caseUpdate,
     { vars: { code: c.code }, lists: { cases: [], statuses: statusOptions(c) }, flags: {} },
     { caseId: c.id, stopNote: CASE_STOP_NOTE },
@@ -99,8 +99,8 @@ function startUpdate(d: CasesChatCtx, turn: Turn, c: CaseRow): void {
 
 // ---- /vuviec and the update flow -----------------------------------------------------------------
 
-function listCases(d: CasesChatCtx, turn: Turn): void {
-  if (!turn.person || !isCadre(turn)) {
+async function listCases(d: CasesChatCtx, turn: Turn): Promise<void> {
+  if (!turn.person || !(await isCadre(turn))) {
     turn.reply({
       text: 'Mục này dành cho cán bộ phụ trách địa bàn. Muốn xem phản ánh mình đã gửi, xin gõ: tra cứu và mã phản ánh (ví dụ: tra cứu PA-2026-0012).',
     });
@@ -118,14 +118,14 @@ function listCases(d: CasesChatCtx, turn: Turn): void {
     key: `c${c.id}`,
     label: `${c.code} · ${c.title} · ${STATUS_LABELS[c.status]}`,
   }));
-  turn.startFlow(
+  await turn.startFlow(
     caseUpdate,
     { vars: { code: '' }, lists: { cases, statuses: [] }, flags: {} },
     { stopNote: CASE_STOP_NOTE },
   );
 }
 
-function onCaseSelect(d: CasesChatCtx, turn: Turn, s: SessionState, key: string): void {
+async function onCaseSelect(d: CasesChatCtx, turn: Turn, s: SessionState, key: string): Promise<void> {
   const found = cadreCase(d.ports, Number(/^c(\d+)$/.exec(String(s.answers[key]))?.[1]), turn.person?.id);
   if (!found.ok) {
     delete s.answers[key];
@@ -136,15 +136,15 @@ function onCaseSelect(d: CasesChatCtx, turn: Turn, s: SessionState, key: string)
   s.meta.caseId = c.id;
   s.ctx.vars.code = c.code;
   s.ctx.lists.statuses = statusOptions(c);
-  run(d, turn, s, proceed(caseUpdate, s));
+  await run(d, turn, s, proceed(caseUpdate, s));
 }
 
-function onTextOnly(d: CasesChatCtx, turn: Turn, s: SessionState, key: string): void {
+async function onTextOnly(d: CasesChatCtx, turn: Turn, s: SessionState, key: string): Promise<void> {
   if (s.answers[key] !== undefined && typeof s.answers[key] !== 'string') {
     delete s.answers[key];
     return run(d, turn, s, repeatCurrent(caseUpdate, s, 'Ghi chú cần gõ bằng chữ để người gửi đọc được ạ.'));
   }
-  run(d, turn, s, proceed(caseUpdate, s));
+  await run(d, turn, s, proceed(caseUpdate, s));
 }
 
 /** The checks the case update flow declares, by name (src/flows/defs/caseUpdate.ts). */
@@ -191,7 +191,7 @@ function onUpdateSubmit(d: CasesChatCtx, turn: Turn, s: SessionState): void {
 
 // ---- buttons on a case card (cadres) and on a resolution (senders) ----------------------------------
 
-function onCadreButton(d: CasesChatCtx, turn: Turn, data: string): void {
+async function onCadreButton(d: CasesChatCtx, turn: Turn, data: string): Promise<void> {
   const [, id, action] = data.split(':');
   if (action === 'da_tiep_nhan') {
     const r = takeCase(d.ports, { caseId: Number(id), actor: actorOf(turn), now: turn.now });
@@ -284,9 +284,9 @@ function blockCommand(d: CasesChatCtx, name: string, aliases: string[], blocked:
     order: 95,
     // "chặn"/"chán" are everyday words: only the slash form is the admin command.
     slashOnly: true,
-    inMenu: (turn) => turn.roles().has('quan_tri'),
-    run(turn, args) {
-      if (!turn.roles().has('quan_tri')) {
+    inMenu: (turn) => hasRole(turn, 'quan_tri'),
+    async run(turn, args) {
+      if (!(await hasRole(turn, 'quan_tri'))) {
         turn.reply({ text: 'Lệnh này chỉ dành cho quản trị ạ.' });
         return;
       }

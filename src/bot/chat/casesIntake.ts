@@ -22,7 +22,14 @@ import type { CaseNotice, CasePorts, FeedbackLimits } from '../../features/cases
 import { areaLabel, displayPhone } from '../../features/cases/texts.js';
 import type { Conversation } from '../conversation.js';
 import { handledChecks, runHeldCheck, type CheckRegistry } from './checks.js';
-import type { Command, Feature, FlowHandler, SessionState, Turn } from '../turn.js';
+import {
+  hasRole,
+  type Command,
+  type Feature,
+  type FlowHandler,
+  type SessionState,
+  type Turn,
+} from '../turn.js';
 
 export interface IntakeChat {
   conv: Conversation;
@@ -56,15 +63,15 @@ function areaHint(d: IntakeChat, mode: IntakeMode): string {
   return `${you(mode)} gõ một phần tên thôn, khu phố (không dấu cũng được)${example ? `, ví dụ: ${example}` : ''}. Hoặc bấm "${BROWSE.label}".`;
 }
 
-function run(d: IntakeChat, turn: Turn, s: SessionState, r: StepResult): void {
-  d.conv.apply(turn, { ...r.session, meta: s.meta }, r.effects, r.outcome);
+async function run(d: IntakeChat, turn: Turn, s: SessionState, r: StepResult): Promise<void> {
+  await d.conv.apply(turn, { ...r.session, meta: s.meta }, r.effects, r.outcome);
 }
-function accept(d: IntakeChat, turn: Turn, s: SessionState): void {
-  run(d, turn, s, proceed(defOf(s), s));
+async function accept(d: IntakeChat, turn: Turn, s: SessionState): Promise<void> {
+  await run(d, turn, s, proceed(defOf(s), s));
 }
-function reask(d: IntakeChat, turn: Turn, s: SessionState, note?: string): void {
+async function reask(d: IntakeChat, turn: Turn, s: SessionState, note?: string): Promise<void> {
   if (s.held) delete s.answers[s.held];
-  run(d, turn, s, repeatCurrent(defOf(s), s, note));
+  await run(d, turn, s, repeatCurrent(defOf(s), s, note));
 }
 
 function refuseOverLimit(d: IntakeChat, turn: Turn): boolean {
@@ -81,10 +88,10 @@ function replyOverLimit(d: IntakeChat, turn: Turn): void {
 
 // ---- starting ------------------------------------------------------------------------------------
 
-function startCitizen(d: IntakeChat, turn: Turn): void {
+async function startCitizen(d: IntakeChat, turn: Turn): Promise<void> {
   if (refuseOverLimit(d, turn)) return;
   const meta: IntakeMeta = { mode: 'citizen' };
-  turn.startFlow(
+  await turn.startFlow(
     feedbackCitizen,
     {
       vars: { ...d.notice, areaHint: areaHint(d, 'citizen'), contactHint: CONTACT_EXAMPLE },
@@ -95,9 +102,8 @@ function startCitizen(d: IntakeChat, turn: Turn): void {
   );
 }
 
-export function startCadre(d: IntakeChat, turn: Turn, reportId?: number): void {
-  const roles = turn.roles();
-  if (!turn.person || !(roles.has('can_bo') || roles.has('truong_nhom'))) {
+export async function startCadre(d: IntakeChat, turn: Turn, reportId?: number): Promise<void> {
+  if (!turn.person || !(await hasRole(turn, 'can_bo', 'truong_nhom'))) {
     turn.reply({ text: 'Chỉ cán bộ phụ trách địa bàn mới nhập phản ánh thay người dân được ạ.' });
     return;
   }
@@ -110,7 +116,7 @@ export function startCadre(d: IntakeChat, turn: Turn, reportId?: number): void {
     mode: 'cadre',
     ...(own.reportId !== undefined ? { reportId: own.reportId } : {}),
   };
-  turn.startFlow(
+  await turn.startFlow(
     feedbackCadre,
     {
       vars: { areaHint: areaHint(d, 'cadre'), contactHint: `${CONTACT_EXAMPLE} (không bắt buộc).` },
@@ -123,7 +129,7 @@ export function startCadre(d: IntakeChat, turn: Turn, reportId?: number): void {
 
 // ---- held questions ------------------------------------------------------------------------------
 
-function onConsent(d: IntakeChat, turn: Turn, s: SessionState, key: string): void {
+async function onConsent(d: IntakeChat, turn: Turn, s: SessionState, key: string): Promise<void> {
   if (s.answers[key] !== 'dong_y') {
     turn.store.setSessionStatus(turn.account.id, 'closed', turn.now);
     turn.session = null;
@@ -138,10 +144,10 @@ function onConsent(d: IntakeChat, turn: Turn, s: SessionState, key: string): voi
   if (shared) {
     s.ctx.vars.contactHint = `${CONTACT_EXAMPLE}. Nếu chỉ gõ họ tên, cán bộ sẽ liên hệ số Bác/Anh/Chị đã chia sẻ: ${displayPhone(shared)}.`;
   }
-  accept(d, turn, s);
+  await accept(d, turn, s);
 }
 
-function onMedia(d: IntakeChat, turn: Turn, s: SessionState, key: string): void {
+async function onMedia(d: IntakeChat, turn: Turn, s: SessionState, key: string): Promise<void> {
   const size = oversizedMedia(s.answers[key], d.limits.maxMediaBytes);
   if (size !== null) {
     const mb = (n: number) => (n / (1024 * 1024)).toLocaleString('vi-VN', { maximumFractionDigits: 1 });
@@ -152,10 +158,16 @@ function onMedia(d: IntakeChat, turn: Turn, s: SessionState, key: string): void 
       `Tệp này nặng ${mb(size)} MB, quá giới hạn ${mb(d.limits.maxMediaBytes)} MB. Xin gửi ảnh nhỏ hơn, ghi âm ngắn hơn, hoặc gõ chữ ạ.`,
     );
   }
-  accept(d, turn, s);
+  await accept(d, turn, s);
 }
 
-function browse(d: IntakeChat, turn: Turn, s: SessionState, parentId: number | null, offset = 0): void {
+async function browse(
+  d: IntakeChat,
+  turn: Turn,
+  s: SessionState,
+  parentId: number | null,
+  offset = 0,
+): Promise<void> {
   const mode = metaOf(s).mode;
   const { parent, top, page, nextOffset } = browseAreas(d.ports, {
     parentId,
@@ -177,37 +189,37 @@ function browse(d: IntakeChat, turn: Turn, s: SessionState, parentId: number | n
   options.push(SEARCH);
   s.ctx.lists.areas = options;
   s.ctx.vars.areaHint = `${you(mode)} bấm tên để chọn; tên có dấu › thì bấm để xem các địa bàn bên trong.`;
-  reask(d, turn, s, parent ? `Các địa bàn thuộc ${parent.name}:` : undefined);
+  await reask(d, turn, s, parent ? `Các địa bàn thuộc ${parent.name}:` : undefined);
 }
 
 /** A button of the area list: browse down, up or on, search again, or a unit picked. */
-function onAreaButton(d: IntakeChat, turn: Turn, s: SessionState, value: string): boolean {
+async function onAreaButton(d: IntakeChat, turn: Turn, s: SessionState, value: string): Promise<boolean> {
   const mode = metaOf(s).mode;
   const m = /^(u|down|up|more)(\d+)(?:_(\d+))?$/.exec(value);
-  if (value === BROWSE.key) return (browse(d, turn, s, null), true);
+  if (value === BROWSE.key) return (await browse(d, turn, s, null), true);
   if (value === RETYPE.key) {
     s.ctx.lists.areas = [BROWSE];
     s.ctx.vars.areaHint = areaHint(d, mode);
-    return (reask(d, turn, s), true);
+    return (await reask(d, turn, s), true);
   }
   if (!m) return false;
   const id = Number(m[2]);
-  if (m[1] === 'down') return (browse(d, turn, s, id), true);
-  if (m[1] === 'up') return (browse(d, turn, s, id === 0 ? null : id), true);
-  if (m[1] === 'more') return (browse(d, turn, s, id === 0 ? null : id, Number(m[3] ?? 0)), true);
+  if (m[1] === 'down') return (await browse(d, turn, s, id), true);
+  if (m[1] === 'up') return (await browse(d, turn, s, id === 0 ? null : id), true);
+  if (m[1] === 'more') return (await browse(d, turn, s, id === 0 ? null : id, Number(m[3] ?? 0)), true);
   const unit = areaById(d.ports, id);
   if (!unit) return false;
   s.ctx.lists.areas = [{ key: `u${unit.id}`, label: areaLabel(unit) }, BROWSE];
   s.ctx.vars.areaHint = areaHint(d, mode);
-  accept(d, turn, s);
+  await accept(d, turn, s);
   return true;
 }
 
-function onArea(d: IntakeChat, turn: Turn, s: SessionState, key: string): void {
+async function onArea(d: IntakeChat, turn: Turn, s: SessionState, key: string): Promise<void> {
   const mode = metaOf(s).mode;
   const value = String(s.answers[key] ?? '');
   const offered = (s.ctx.lists.areas ?? []).some((opt) => opt.key === value);
-  if (offered && onAreaButton(d, turn, s, value)) return;
+  if (offered && (await onAreaButton(d, turn, s, value))) return;
   const matches = findAreas(d.ports, value, d.limits.areaMatches);
   if (matches.length === 0) {
     s.ctx.lists.areas = [BROWSE];
@@ -221,7 +233,7 @@ function onArea(d: IntakeChat, turn: Turn, s: SessionState, key: string): void {
   }
   s.ctx.lists.areas = [...matches.map((u) => ({ key: `u${u.id}`, label: areaLabel(u) })), RETYPE, BROWSE];
   s.ctx.vars.areaHint = `${you(mode)} bấm chọn địa bàn.`;
-  reask(
+  await reask(
     d,
     turn,
     s,
@@ -238,7 +250,7 @@ const CONTACT_PROBLEMS: Record<Exclude<ContactCheck, { ok: true }>['problem'], s
   phone_missing: `Xin để lại cả số điện thoại để cán bộ liên hệ lại ạ. ${CONTACT_EXAMPLE}.`,
 };
 
-function onContact(d: IntakeChat, turn: Turn, s: SessionState, key: string): void {
+async function onContact(d: IntakeChat, turn: Turn, s: SessionState, key: string): Promise<void> {
   const meta = metaOf(s);
   const answer = s.answers[key];
   if (answer === undefined) {
@@ -253,7 +265,7 @@ function onContact(d: IntakeChat, turn: Turn, s: SessionState, key: string): voi
   });
   if (!r.ok) return reask(d, turn, s, CONTACT_PROBLEMS[r.problem]);
   meta.contact = r.contact;
-  accept(d, turn, s);
+  await accept(d, turn, s);
 }
 
 /** The checks the feedback flows declare, by name (src/flows/defs/feedback.ts). */
@@ -309,7 +321,7 @@ function phananhCommand(d: IntakeChat): Command {
     menuLabel: '📣 Gửi phản ánh',
     description: 'Gửi phản ánh, kiến nghị đến cán bộ phụ trách địa bàn',
     order: 20,
-    run(turn) {
+    async run(turn) {
       const s = turn.session;
       if (s && FEEDBACK_FLOWS.has(s.flowId)) {
         // "Gửi phản ánh" typed on the review card means send it.
@@ -317,7 +329,7 @@ function phananhCommand(d: IntakeChat): Command {
           return run(d, turn, s, resume(defOf(s), s, { type: 'button', seq: s.seq, value: 'submit' }));
         return d.conv.repeat(turn, `${you(metaOf(s).mode)} đang gửi dở một phản ánh. Tiếp tục:`);
       }
-      startCitizen(d, turn);
+      await startCitizen(d, turn);
     },
   };
 }
@@ -334,7 +346,7 @@ export function intakeFeature(d: IntakeChat): Feature {
     aliases: ['nhap ho', 'nhap phan anh'],
     description: 'Nhập phản ánh thay người dân (nhập hộ)',
     order: 22,
-    inMenu: (turn) => turn.roles().has('can_bo'),
+    inMenu: (turn) => hasRole(turn, 'can_bo'),
     run: (turn) => startCadre(d, turn),
   };
   return {
@@ -344,9 +356,9 @@ export function intakeFeature(d: IntakeChat): Feature {
     buttons: [
       {
         prefix: 'fbn',
-        run(turn, data) {
+        async run(turn, data) {
           const reportId = Number(data.split(':')[1] ?? 0);
-          startCadre(d, turn, reportId > 0 ? reportId : undefined);
+          await startCadre(d, turn, reportId > 0 ? reportId : undefined);
         },
       },
     ],

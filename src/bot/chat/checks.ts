@@ -4,25 +4,25 @@
  */
 import { findInstance } from '../../flows/instances.js';
 import type { FlowCheck, FlowDef } from '../../flows/types.js';
-import type { SessionState, Turn } from '../turn.js';
+import type { Handled, SessionState, Turn } from '../turn.js';
 
 /** Runs one check on the held answer to `instance` and answers the flow (accept, ask again, stop). */
-export type CheckHandler<D> = (d: D, turn: Turn, s: SessionState, instance: string) => void;
+export type CheckHandler<D> = (d: D, turn: Turn, s: SessionState, instance: string) => Handled;
 
 export type CheckRegistry<D> = Partial<Record<FlowCheck, CheckHandler<D>>>;
 
 /** Runs the check the held question declares; nothing when no answer is held or no check is named. */
-export function runHeldCheck<D>(
+export async function runHeldCheck<D>(
   checks: CheckRegistry<D>,
   d: D,
   def: FlowDef,
   turn: Turn,
   s: SessionState,
-): void {
+): Promise<void> {
   if (s.held === undefined) return;
   const check = findInstance(def, s, s.held)?.question.check;
   const run = check !== undefined ? checks[check] : undefined;
-  run?.(d, turn, s, s.held);
+  await run?.(d, turn, s, s.held);
 }
 
 /** The check names these registries handle, for validateFlows. */

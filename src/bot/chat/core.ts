@@ -1,13 +1,13 @@
 /** Commands every chat has from the first message: /start, /huongdan, /huy, /menu. */
 import type { Conversation } from '../conversation.js';
-import type { Command, Feature, Turn } from '../turn.js';
+import { hasRole, type Command, type Feature, type Turn } from '../turn.js';
 
 /** Cadres are "đồng chí"; a chat not linked to the roster is a citizen's (brief §7). */
 function you(turn: Turn): string {
   return turn.person ? 'Đồng chí' : 'Bác/Anh/Chị';
 }
 
-function helpText(conv: Conversation, turn: Turn): string {
+async function helpText(conv: Conversation, turn: Turn): Promise<string> {
   const lines = [
     'HƯỚNG DẪN SỬ DỤNG',
     '',
@@ -18,7 +18,7 @@ function helpText(conv: Conversation, turn: Turn): string {
       ? '• Muốn dừng giữa chừng: gõ huy. Báo cáo làm dở được giữ lại, lúc khác gõ bao cao để làm tiếp.'
       : '• Muốn dừng giữa chừng: gõ huy.',
   ];
-  if (turn.roles().has('can_bo')) {
+  if (await hasRole(turn, 'can_bo')) {
     lines.push('• Báo cáo nhanh tuần gửi trước 14h00 thứ Năm hằng tuần.');
   }
   if (!turn.person) {
@@ -28,7 +28,7 @@ function helpText(conv: Conversation, turn: Turn): string {
   }
   lines.push('', 'Các lệnh:');
   for (const c of conv.listCommands()) {
-    if (c.inMenu && !c.inMenu(turn)) continue;
+    if (c.inMenu && !(await c.inMenu(turn))) continue;
     lines.push(`/${c.name} – ${c.description}`);
   }
   return lines.join('\n');
@@ -42,10 +42,10 @@ export function coreFeature(conv: Conversation): Feature {
       description: 'Bắt đầu, liên kết tài khoản',
       order: 0,
       inMenu: () => false,
-      run(turn, args) {
+      async run(turn, args) {
         const code = args.trim().toUpperCase();
-        if (code) return conv.linkByInvite(turn, code);
-        conv.greet(turn);
+        if (code) return conv.linking.byInvite(turn, code);
+        await conv.greet(turn);
       },
     },
     {
@@ -54,8 +54,8 @@ export function coreFeature(conv: Conversation): Feature {
       description: 'Các việc có thể làm',
       order: 1,
       inMenu: () => false,
-      run(turn) {
-        conv.menu(turn, `${you(turn)} chọn việc cần làm ạ:`);
+      async run(turn) {
+        await conv.menu(turn, `${you(turn)} chọn việc cần làm ạ:`);
       },
     },
     {
@@ -64,8 +64,8 @@ export function coreFeature(conv: Conversation): Feature {
       menuLabel: '❓ Hướng dẫn',
       description: 'Hướng dẫn sử dụng',
       order: 90,
-      run(turn) {
-        turn.reply({ text: helpText(conv, turn) });
+      async run(turn) {
+        turn.reply({ text: await helpText(conv, turn) });
       },
     },
     {

@@ -22,7 +22,7 @@ import {
   memberDigests,
   type ViewPorts,
 } from '../../features/digests/view.js';
-import type { Feature, Turn } from '../turn.js';
+import { hasRole, type Feature, type Turn } from '../turn.js';
 
 /** What the chat needs besides the turn: the areas, digests and groups, and the schedule. */
 export type DigestChatDeps = { repo: ViewPorts['repo'] } & Pick<ViewPorts, 'schedule'>;
@@ -75,7 +75,7 @@ export function statusText(d: Digest, now: number): string {
 
 const NOT_FOR_YOU = 'Bản tổng hợp chỉ dành cho trưởng nhóm và thành viên mạng lưới thông tin ạ.';
 
-function tonghop(deps: DigestChatDeps, turn: Turn): void {
+async function tonghop(deps: DigestChatDeps, turn: Turn): Promise<void> {
   const ports = portsOf(deps, turn);
   const network = (d: Digest) =>
     turn.reply({ text: `${renderDigestText(d, 'network')}\n${soFar(turn.now)}` });
@@ -96,7 +96,7 @@ function tonghop(deps: DigestChatDeps, turn: Turn): void {
     turn.reply({ text: NOT_FOR_YOU });
     return;
   }
-  const roles = turn.roles();
+  const roles = await turn.roles();
   if (roles.has('truong_nhom')) {
     for (const d of leaderDigests(ports, {
       personId: turn.person.id,
@@ -142,8 +142,8 @@ function showFullDigest(deps: DigestChatDeps, turn: Turn, data: string): void {
   }
 }
 
-function tinhhinh(deps: DigestChatDeps, turn: Turn): void {
-  if (!turn.person || !turn.roles().has('truong_nhom')) {
+async function tinhhinh(deps: DigestChatDeps, turn: Turn): Promise<void> {
+  if (!turn.person || !(await hasRole(turn, 'truong_nhom'))) {
     turn.reply({ text: 'Tình hình gửi báo cáo chỉ trưởng nhóm xem được ạ.' });
     return;
   }
@@ -162,7 +162,7 @@ export function digestFeature(deps: DigestChatDeps): Feature {
         menuLabel: '📋 Tổng hợp tuần',
         description: 'Bản tổng hợp tình hình tuần này (đến lúc này)',
         order: 30,
-        inMenu: (turn) => turn.roles().has('truong_nhom') || turn.roles().has('thanh_vien'),
+        inMenu: (turn) => hasRole(turn, 'truong_nhom', 'thanh_vien'),
         inGroups: true,
         run: (turn) => tonghop(deps, turn),
       },
@@ -172,7 +172,7 @@ export function digestFeature(deps: DigestChatDeps): Feature {
         menuLabel: '📊 Ai đã báo cáo',
         description: 'Xem ai đã gửi báo cáo tuần này (trưởng nhóm)',
         order: 31,
-        inMenu: (turn) => turn.roles().has('truong_nhom'),
+        inMenu: (turn) => hasRole(turn, 'truong_nhom'),
         run: (turn) => tinhhinh(deps, turn),
       },
     ],

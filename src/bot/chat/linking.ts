@@ -3,6 +3,7 @@
  * typed a code or shared a number, and to the trưởng nhóm who answers a claim.
  */
 import { formatTime } from '../../domain/calendar.js';
+import { givenName, normalizePhone } from '../../domain/text.js';
 import {
   CHANNEL_LABEL,
   claimByPhone,
@@ -39,10 +40,11 @@ const DECISION_REPLIES = {
   now_leader: 'Đồng chí ấy nay là trưởng nhóm: tài khoản chỉ liên kết được bằng mã liên kết ạ.',
 } as const;
 
-/** What the router does once an account is linked, and how it writes to another account's chat. */
+/** The router's menu, shown once an account is linked, and how it writes to another account's chat. */
 export interface LinkingHost {
-  completeLink(turn: Turn, personId: number, how: 'invite' | 'phone' | 'confirmed', phone?: string): void;
-  turnFor(account: AccountRow, now: number): Turn;
+  menu(turn: Turn, intro: string): Promise<void>;
+  /** A turn in that account's chat, in the same unit of work as `from`. */
+  turnFor(from: Turn, account: AccountRow): Promise<Turn>;
 }
 
 export class LinkingChat {
@@ -51,7 +53,7 @@ export class LinkingChat {
     private readonly host: LinkingHost,
   ) {}
 
-  invite(turn: Turn, typed: string): void {
+  async invite(turn: Turn, typed: string): Promise<void> {
     const r = redeemInviteCode(this.ports, { account: turn.account, typed, now: turn.now });
     if (r.kind === 'limited') {
       if (r.tell) {
@@ -65,7 +67,7 @@ export class LinkingChat {
       turn.reply({ text: INVITE_REFUSED });
       return;
     }
-    this.host.completeLink(turn, r.personId, 'invite');
+    await this.completeLink(turn, r.personId, 'invite');
   }
 
   claim(turn: Turn, person: PersonRow, phone: string): void {
@@ -73,7 +75,7 @@ export class LinkingChat {
     turn.reply({ text: CLAIM_REPLIES[r] });
   }
 
-  decide(turn: Turn, data: string): void {
+  async decide(turn: Turn, data: string): Promise<void> {
     const r = decideClaim(this.ports, {
       leader: turn.person,
       leaderAccountId: turn.account.id,
@@ -84,17 +86,84 @@ export class LinkingChat {
       turn.reply({ text: DECISION_REPLIES[r.kind] });
       return;
     }
-    const target = this.host.turnFor(r.requester, turn.now);
+    const target = await this.host.turnFor(turn, r.requester);
     if (r.kind === 'confirmed') {
       turn.reply({
         text: `Đã xác nhận: tài khoản ${CHANNEL_LABEL[r.requester.channel]} này nay là của đ/c ${r.person.fullName} (${r.person.code}).`,
       });
-      this.host.completeLink(target, r.person.id, 'confirmed', r.phone);
+      await this.completeLink(target, r.person.id, 'confirmed', r.phone);
     } else {
       turn.reply({ text: 'Đã từ chối yêu cầu liên kết.' });
       target.reply({
         text: 'Yêu cầu liên kết tài khoản với danh sách cán bộ chưa được xác nhận. Nếu là cán bộ trong danh sách, xin gửi mã liên kết (8 ký tự) do quản trị cấp ạ.',
       });
     }
+  }
+
+  async byInvite(turn: Turn, code: string): Promise<void> {
+    if (turn.person) {
+      turn.reply({ text: `Tài khoản đã liên kết với đồng chí ${turn.person.fullName}.` });
+      return;
+    }
+    await this.invite(turn, code);
+  }
+
+  /**
+   * Telegram's own-contact button and the local chat's "share phone" vouch for the number, so it
+   * links; a number the user only claims (Zalo's form) waits for a leader or the invite code.
+   */
+  async byContact(turn: Turn, rawPhone: string, own: boolean, claimed: boolean): Promise<void> {
+    if (!own) {
+      turn.reply({ text: 'Đồng chí bấm nút "Chia sẻ số điện thoại" để gửi số của chính mình ạ.' });
+      return;
+    }
+    const phone = normalizePhone(rawPhone);
+    if (!phone) {
+      turn.reply({ text: 'Số điện thoại không đọc được. Đồng chí thử lại hoặc gửi mã liên kết ạ.' });
+      return;
+    }
+    await turn.repos.accounts.setPhone(turn.account.id, phone);
+    if (turn.person) {
+      turn.reply({ text: `Tài khoản đã liên kết với đồng chí ${turn.person.fullName}.` });
+      return;
+    }
+    const person = await turn.repos.people.byPhone(phone);
+    if (!person) {
+      turn.reply({
+        text: 'Số điện thoại này không có trong danh sách cán bộ. Bác/Anh/Chị vẫn có thể gửi phản ánh. Nếu là cán bộ, xin gửi mã liên kết do quản trị cấp.',
+      });
+      return;
+    }
+    if (claimed) return this.claim(turn, person, phone);
+    await this.completeLink(turn, person.id, 'phone', phone);
+  }
+
+  /** A typed number proves nothing about who types it, so it never links an account. */
+  byPhoneTyped(turn: Turn): void {
+    turn.reply({
+      text: 'Để liên kết bằng số điện thoại, đồng chí bấm nút "Chia sẻ số điện thoại" (không gõ số) hoặc gửi mã liên kết ạ.',
+    });
+    turn.reply({ type: 'request_contact', text: 'Bấm nút dưới đây để chia sẻ số điện thoại:' });
+  }
+
+  async completeLink(
+    turn: Turn,
+    personId: number,
+    how: 'invite' | 'phone' | 'confirmed',
+    phone?: string,
+  ): Promise<void> {
+    await turn.repos.accounts.link(turn.account.id, personId, phone);
+    await turn.repos.audit.record(
+      'link_account',
+      { personId, accountId: turn.account.id, data: { how } },
+      turn.now,
+    );
+    turn.person = (await turn.repos.people.byId(personId)) ?? null;
+    const name = turn.person ? givenName(turn.person.fullName) : '';
+    const done =
+      how === 'confirmed' && turn.person
+        ? `Đồng chí đã được xác nhận là đ/c ${turn.person.fullName}, tài khoản đã liên kết.`
+        : 'Đã liên kết tài khoản.';
+    await this.host.menu(turn, `${done} Kính chào đồng chí ${name}!`);
   }
 }

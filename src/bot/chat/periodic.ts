@@ -17,7 +17,7 @@ import {
   type PeriodicPorts,
 } from '../../features/periodic/periodic.js';
 import type { Conversation } from '../conversation.js';
-import type { Feature, SessionState, Turn } from '../turn.js';
+import { hasRole, type Feature, type SessionState, type Turn } from '../turn.js';
 
 /** What the chat needs besides the turn: the report reads, the schedule, and the conversation. */
 export interface PeriodicChatDeps {
@@ -39,7 +39,7 @@ function itemLabel(i: OwedReport): string {
   return `Báo cáo ${kindsLabel(i)} – ${i.unitName}${i.late ? ' (nộp muộn)' : ''}${i.submittedAt !== null ? ' ✅' : ''}`;
 }
 
-function startReport(deps: PeriodicChatDeps, turn: Turn, item: OwedReport): void {
+async function startReport(deps: PeriodicChatDeps, turn: Turn, item: OwedReport): Promise<void> {
   const opened = openPeriodicReport(portsOf(deps, turn), {
     personId: turn.person!.id,
     accountId: turn.account.id,
@@ -51,15 +51,15 @@ function startReport(deps: PeriodicChatDeps, turn: Turn, item: OwedReport): void
       text: `Đồng chí đã gửi báo cáo này lúc ${formatDateTime(new Date(opened.alreadySubmittedAt))}. Báo cáo mới sẽ thay báo cáo cũ (báo cáo cũ vẫn được lưu).`,
     });
   }
-  turn.startFlow(periodicReport, opened.ctx, { ...opened.meta, stopNote: STOP_NOTE });
+  await turn.startFlow(periodicReport, opened.ctx, { ...opened.meta, stopNote: STOP_NOTE });
 }
 
 /** After /huy or an idle stop, the report still owed opens again where the cadre stopped. */
-function resumeDraft(deps: PeriodicChatDeps, turn: Turn, items: OwedReport[]): boolean {
+async function resumeDraft(deps: PeriodicChatDeps, turn: Turn, items: OwedReport[]): Promise<boolean> {
   const raw = turn.store.session(turn.account.id);
   const state = resumablePeriodicReport(raw ? { ...raw.state, meta: raw.state.meta ?? {} } : null, items);
   if (!state) return false;
-  deps.conversation.reopen(turn, state, 'Tiếp tục báo cáo định kỳ đang làm dở:');
+  await deps.conversation.reopen(turn, state, 'Tiếp tục báo cáo định kỳ đang làm dở:');
   return true;
 }
 
@@ -80,14 +80,14 @@ function mayReport(turn: Turn): boolean {
   return true;
 }
 
-function run(deps: PeriodicChatDeps, turn: Turn): void {
+async function run(deps: PeriodicChatDeps, turn: Turn): Promise<void> {
   if (!mayReport(turn)) return;
   if (turn.session && turn.session.flowId === 'periodic') {
-    deps.conversation.repeat(turn, 'Đồng chí đang làm dở báo cáo định kỳ. Tiếp tục:');
+    await deps.conversation.repeat(turn, 'Đồng chí đang làm dở báo cáo định kỳ. Tiếp tục:');
     return;
   }
   const items = owedNow(portsOf(deps, turn), { personId: turn.person!.id, now: turn.now });
-  if (resumeDraft(deps, turn, items)) return;
+  if (await resumeDraft(deps, turn, items)) return;
   if (items.length === 0) {
     turn.reply({ text: 'Hiện chưa có báo cáo định kỳ nào phải gửi ạ.' });
     return;
@@ -99,7 +99,7 @@ function run(deps: PeriodicChatDeps, turn: Turn): void {
       text: `Đồng chí đã gửi đủ các báo cáo kỳ này (hạn ${deadline}). Muốn gửi lại, đồng chí chọn dưới đây.`,
     });
   }
-  turn.startFlow(
+  await turn.startFlow(
     pickPeriodic,
     {
       vars: {},
@@ -135,7 +135,7 @@ function submit(deps: PeriodicChatDeps, turn: Turn, s: SessionState): void {
   }
 }
 
-function onPicked(deps: PeriodicChatDeps, turn: Turn, s: SessionState): void {
+async function onPicked(deps: PeriodicChatDeps, turn: Turn, s: SessionState): Promise<void> {
   const items = (s.meta.items as OwedReport[] | undefined) ?? [];
   const item = items[Number(s.answers.ITEM)];
   if (
@@ -143,7 +143,7 @@ function onPicked(deps: PeriodicChatDeps, turn: Turn, s: SessionState): void {
     turn.person &&
     cadreAreas({ store: turn.store }, turn.person.id).some((a) => a.unitId === item.unitId)
   )
-    startReport(deps, turn, item);
+    await startReport(deps, turn, item);
 }
 
 export function periodicFeature(deps: PeriodicChatDeps): Feature {
@@ -165,7 +165,7 @@ export function periodicFeature(deps: PeriodicChatDeps): Feature {
         menuLabel: '🗓 Báo cáo tháng, quý, năm',
         description: 'Gửi báo cáo định kỳ (tháng, quý, 6 tháng, năm)',
         order: 15,
-        inMenu: (turn) => turn.roles().has('can_bo'),
+        inMenu: (turn) => hasRole(turn, 'can_bo'),
         run: (turn) => run(deps, turn),
       },
     ],

@@ -16,7 +16,7 @@ import {
 } from '../../features/urgent/follow.js';
 import { offersUrgentAfterWeekly, submitUrgentReport, urgentAreas } from '../../features/urgent/report.js';
 import type { UrgentCase } from '../../store/urgent.js';
-import type { Feature, SessionState, Turn } from '../turn.js';
+import { hasRole, type Feature, type SessionState, type Turn } from '../turn.js';
 
 export { URGENT_SUBJECT } from '../../features/urgent/alerts.js';
 
@@ -29,7 +29,7 @@ const portsOf = (deps: UrgentChatDeps, turn: Turn): UrgentPorts => ({ ...deps, s
 const URGENT_STOP_NOTE = 'Báo cáo đột xuất chưa được gửi. Khi cần, gõ /dotxuat để báo lại ạ.';
 const UPDATE_STOP_NOTE = 'Diễn biến chưa được gửi. Khi cần, gõ /capnhat để cập nhật lại ạ.';
 
-function start(deps: UrgentChatDeps, turn: Turn): void {
+async function start(deps: UrgentChatDeps, turn: Turn): Promise<void> {
   if (!turn.person) {
     turn.reply({
       text: `Chỉ cán bộ trong danh sách, đã liên kết tài khoản, mới gửi được báo cáo đột xuất. Bác/Anh/Chị muốn báo việc gì, xin gửi phản ánh.\n${EMERGENCY_NOTICE.replace('đồng chí', 'xin')}`,
@@ -41,7 +41,7 @@ function start(deps: UrgentChatDeps, turn: Turn): void {
     turn.reply({ text: `Đồng chí chưa được phân công theo dõi địa bàn nào.\n${EMERGENCY_NOTICE}` });
     return;
   }
-  turn.startFlow(
+  await turn.startFlow(
     urgentReport,
     {
       vars: { area: areas[0]!.unitName },
@@ -80,15 +80,15 @@ function submit(deps: UrgentChatDeps, turn: Turn, s: SessionState): void {
   });
 }
 
-function startUpdate(turn: Turn, c: UrgentCase): void {
-  turn.startFlow(
+async function startUpdate(turn: Turn, c: UrgentCase): Promise<void> {
+  await turn.startFlow(
     urgentUpdate,
     { vars: { incident: `${c.code} – ${c.title}, ${c.unitName}` }, lists: {}, flags: {} },
     { caseId: c.id, stopNote: UPDATE_STOP_NOTE },
   );
 }
 
-function update(deps: UrgentChatDeps, turn: Turn): void {
+async function update(deps: UrgentChatDeps, turn: Turn): Promise<void> {
   if (!turn.person) {
     turn.reply({ text: 'Chỉ cán bộ đã liên kết tài khoản mới cập nhật được diễn biến ạ.' });
     return;
@@ -101,7 +101,7 @@ function update(deps: UrgentChatDeps, turn: Turn): void {
     return;
   }
   if (open.length === 1) return startUpdate(turn, open[0]!);
-  turn.startFlow(
+  await turn.startFlow(
     pickIncident,
     {
       vars: {},
@@ -167,7 +167,7 @@ function acknowledge(deps: UrgentChatDeps, turn: Turn, data: string): void {
   });
 }
 
-function pressUpdate(deps: UrgentChatDeps, turn: Turn, data: string): void {
+async function pressUpdate(deps: UrgentChatDeps, turn: Turn, data: string): Promise<void> {
   const c = turn.person ? updatableCase(deps, Number(data.split(':')[1]), turn.person.id) : null;
   if (!c) {
     turn.reply({ text: 'Nút này đã hết hiệu lực. Đồng chí gõ: cap nhat ạ.' });
@@ -177,7 +177,7 @@ function pressUpdate(deps: UrgentChatDeps, turn: Turn, data: string): void {
     turn.reply({ text: `Vụ việc ${c.code} đã khép lại. Có việc mới, đồng chí gõ /dotxuat.` });
     return;
   }
-  startUpdate(turn, c);
+  await startUpdate(turn, c);
 }
 
 export function urgentFeature(deps: UrgentChatDeps): Feature {
@@ -190,7 +190,7 @@ export function urgentFeature(deps: UrgentChatDeps): Feature {
         menuLabel: '🚨 Báo cáo đột xuất',
         description: 'Báo ngay việc đột xuất, phức tạp cho trưởng nhóm',
         order: 20,
-        inMenu: (turn) => turn.roles().has('can_bo'),
+        inMenu: (turn) => hasRole(turn, 'can_bo'),
         run: (turn) => start(deps, turn),
       },
       {
@@ -206,9 +206,9 @@ export function urgentFeature(deps: UrgentChatDeps): Feature {
       { flowId: 'urgent', onSubmit: (turn, s) => submit(deps, turn, s) },
       {
         flowId: 'pick_incident',
-        onSubmit(turn, s) {
+        async onSubmit(turn, s) {
           const c = turn.person ? updatableCase(deps, Number(s.answers.CASE), turn.person.id) : null;
-          if (c) startUpdate(turn, c);
+          if (c) await startUpdate(turn, c);
         },
       },
       { flowId: 'urgent_update', onSubmit: (turn, s) => saveUpdate(deps, turn, s) },

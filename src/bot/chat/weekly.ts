@@ -24,7 +24,7 @@ import {
 } from '../../features/weekly/weekly.js';
 import type { AssignmentRow, ReportRow } from '../../store/store.js';
 import type { Conversation } from '../conversation.js';
-import type { Feature, SessionState, Turn } from '../turn.js';
+import { hasRole, type Feature, type SessionState, type Turn } from '../turn.js';
 
 /** Run in the submitting transaction after a report is stored (cases from W7, the urgent offer…). */
 export type WeeklySubmittedHook = (turn: Turn, report: ReportRow, answers: Record<string, Answer>) => void;
@@ -48,7 +48,7 @@ const portsOf = (turn: Turn): WeeklyPorts => ({ store: turn.store });
 const areasOf = (turn: Turn): AssignmentRow[] =>
   turn.person ? cadreAreas(portsOf(turn), turn.person.id) : [];
 
-function startReport(turn: Turn, area: AssignmentRow, period: Period, late: boolean): void {
+async function startReport(turn: Turn, area: AssignmentRow, period: Period, late: boolean): Promise<void> {
   const opened = openWeeklyReport(portsOf(turn), {
     personId: turn.person!.id,
     accountId: turn.account.id,
@@ -62,11 +62,11 @@ function startReport(turn: Turn, area: AssignmentRow, period: Period, late: bool
       text: `Đồng chí đã gửi báo cáo tuần này cho ${area.unitName} lúc ${formatDateTime(new Date(opened.alreadySubmittedAt))}. Báo cáo mới sẽ thay báo cáo cũ (báo cáo cũ vẫn được lưu).`,
     });
   }
-  turn.startFlow(weeklyReport, opened.ctx, { ...opened.meta });
+  await turn.startFlow(weeklyReport, opened.ctx, { ...opened.meta });
 }
 
 /** The week a report belongs to: the current one, or the one just ended when the cadre says so. */
-function begin(chat: WeeklyChat, turn: Turn, area: AssignmentRow): void {
+async function begin(chat: WeeklyChat, turn: Turn, area: AssignmentRow): Promise<void> {
   const week = weekToReport(portsOf(turn), chat.rules, {
     personId: turn.person!.id,
     unitId: area.unitId,
@@ -74,7 +74,7 @@ function begin(chat: WeeklyChat, turn: Turn, area: AssignmentRow): void {
   });
   if ('period' in week) return startReport(turn, area, week.period, false);
   const { prev, current } = week.choose;
-  turn.startFlow(
+  await turn.startFlow(
     pickPeriod,
     {
       vars: { area: area.unitName },
@@ -90,7 +90,7 @@ function begin(chat: WeeklyChat, turn: Turn, area: AssignmentRow): void {
   );
 }
 
-function resumeDraft(chat: WeeklyChat, turn: Turn, areas: AssignmentRow[]): boolean {
+async function resumeDraft(chat: WeeklyChat, turn: Turn, areas: AssignmentRow[]): Promise<boolean> {
   const raw = turn.store.session(turn.account.id);
   const state = resumableWeeklyReport(portsOf(turn), chat.rules, {
     personId: turn.person!.id,
@@ -101,13 +101,13 @@ function resumeDraft(chat: WeeklyChat, turn: Turn, areas: AssignmentRow[]): bool
   if (!state) return false;
   // A session rebuilt from the draft is a new run of the flow: its questions get their own refs.
   const meta = raw?.flowId === 'weekly' ? state.meta : { ...state.meta, runId: `d${turn.now.toString(36)}` };
-  chat.conv.reopen(turn, { ...state, meta }, 'Tiếp tục báo cáo đang làm dở:');
+  await chat.conv.reopen(turn, { ...state, meta }, 'Tiếp tục báo cáo đang làm dở:');
   return true;
 }
 
-function pickAreaOf(turn: Turn, chat: WeeklyChat, areas: AssignmentRow[]): void {
+async function pickAreaOf(turn: Turn, chat: WeeklyChat, areas: AssignmentRow[]): Promise<void> {
   const current = currentWeek(chat.rules, turn.now);
-  turn.startFlow(
+  await turn.startFlow(
     pickArea,
     {
       vars: {},
@@ -123,7 +123,7 @@ function pickAreaOf(turn: Turn, chat: WeeklyChat, areas: AssignmentRow[]): void 
   );
 }
 
-function run(chat: WeeklyChat, turn: Turn): void {
+async function run(chat: WeeklyChat, turn: Turn): Promise<void> {
   if (!turn.person) {
     turn.reply({
       text: 'Chỉ cán bộ trong danh sách, đã liên kết tài khoản, mới gửi được báo cáo tuần. Nếu là cán bộ, xin gửi mã liên kết hoặc bấm «Chia sẻ số điện thoại»; Bác/Anh/Chị muốn báo việc gì, xin gửi phản ánh ạ.',
@@ -139,12 +139,12 @@ function run(chat: WeeklyChat, turn: Turn): void {
     return;
   }
   if (turn.session && WEEKLY_FLOWS.has(turn.session.flowId)) {
-    chat.conv.repeat(turn, 'Đồng chí đang làm dở báo cáo. Tiếp tục:');
+    await chat.conv.repeat(turn, 'Đồng chí đang làm dở báo cáo. Tiếp tục:');
     return;
   }
-  if (resumeDraft(chat, turn, areas)) return;
+  if (await resumeDraft(chat, turn, areas)) return;
   if (areas.length === 1) return begin(chat, turn, areas[0]!);
-  pickAreaOf(turn, chat, areas);
+  await pickAreaOf(turn, chat, areas);
 }
 
 function submit(chat: WeeklyChat, turn: Turn, s: SessionState): void {
@@ -192,25 +192,25 @@ export function weeklyFeature(conv: Conversation, opts: WeeklyOptions): Feature 
         menuLabel: '📝 Báo cáo tuần',
         description: 'Gửi báo cáo nhanh tuần',
         order: 10,
-        inMenu: (turn) => turn.roles().has('can_bo'),
+        inMenu: (turn) => hasRole(turn, 'can_bo'),
         run: (turn) => run(chat, turn),
       },
     ],
     flows: [
       {
         flowId: 'pick_area',
-        onSubmit(turn, s) {
+        async onSubmit(turn, s) {
           const area = areaOf(turn, Number(s.answers.AREA));
-          if (area) begin(chat, turn, area);
+          if (area) await begin(chat, turn, area);
         },
       },
       {
         flowId: 'pick_period',
-        onSubmit(turn, s) {
+        async onSubmit(turn, s) {
           const area = areaOf(turn, Number(s.meta.unitId));
           if (!area) return;
           const week = pickedWeek(chat.rules, s.answers.PERIOD, turn.now);
-          startReport(turn, area, week.period, week.late);
+          await startReport(turn, area, week.period, week.late);
         },
       },
       {

@@ -27,6 +27,7 @@ export function registerTelegramWebhook(
   http.post(TELEGRAM_WEBHOOK_PATH, {
     // Read no further than this (413 at once on a Content-Length over it): checked after the secret.
     bodyLimit: TELEGRAM_BODY_LIMIT,
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- fastify takes the reply it returns
     errorHandler: (err: Error & { statusCode?: number }, req, reply) => {
       if (err.statusCode !== 413) throw err;
       lingerBeforeClosing(req.raw.socket);

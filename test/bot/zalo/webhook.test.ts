@@ -360,7 +360,7 @@ describe('replays', () => {
     expect(rig.texts(USER)).toHaveLength(1);
 
     rig.h.clock.now += 71 * HOUR;
-    vi.advanceTimersByTime(60_000);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(rig.h.app.store.isUpdateSeen('zalo', 'keep-1')).toBe(true);
     // Re-stamped so the replay window lets it through: only the dedupe key can stop it.
     expect((await rig.zalo.post(event(rig.h.clock.now))).status).toBe(200);
@@ -369,7 +369,7 @@ describe('replays', () => {
 
     // The sweep does run: past 72 h the key is gone.
     rig.h.clock.now += 2 * HOUR;
-    vi.advanceTimersByTime(60_000);
+    await vi.advanceTimersByTimeAsync(60_000);
     expect(rig.h.app.store.isUpdateSeen('zalo', 'keep-1')).toBe(false);
   });
 });
