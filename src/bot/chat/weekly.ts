@@ -22,12 +22,12 @@ import {
   type WeeklyPorts,
   type WeeklyRules,
 } from '../../features/weekly/weekly.js';
-import type { AssignmentRow, ReportRow } from '../../store/store.js';
+import type { AssignmentRow, ReportRow } from '../../store/ports.js';
 import type { Conversation } from '../conversation.js';
-import { hasRole, type Feature, type SessionState, type Turn } from '../turn.js';
+import { hasRole, type Feature, type Handled, type SessionState, type Turn } from '../turn.js';
 
-/** Run in the submitting transaction after a report is stored (cases from W7, the urgent offer…). */
-export type WeeklySubmittedHook = (turn: Turn, report: ReportRow, answers: Record<string, Answer>) => void;
+/** Run in the submitting unit of work after a report is stored (cases from W7, the urgent offer…). */
+export type WeeklySubmittedHook = (turn: Turn, report: ReportRow, answers: Record<string, Answer>) => Handled;
 
 export interface WeeklyOptions {
   deadline: WeeklyRule;
@@ -43,13 +43,13 @@ interface WeeklyChat {
   onSubmitted: readonly WeeklySubmittedHook[];
 }
 
-const portsOf = (turn: Turn): WeeklyPorts => ({ store: turn.store });
+const portsOf = (turn: Turn): WeeklyPorts => turn.repos;
 
-const areasOf = (turn: Turn): AssignmentRow[] =>
+const areasOf = async (turn: Turn): Promise<AssignmentRow[]> =>
   turn.person ? cadreAreas(portsOf(turn), turn.person.id) : [];
 
 async function startReport(turn: Turn, area: AssignmentRow, period: Period, late: boolean): Promise<void> {
-  const opened = openWeeklyReport(portsOf(turn), {
+  const opened = await openWeeklyReport(portsOf(turn), {
     personId: turn.person!.id,
     accountId: turn.account.id,
     area,
@@ -67,7 +67,7 @@ async function startReport(turn: Turn, area: AssignmentRow, period: Period, late
 
 /** The week a report belongs to: the current one, or the one just ended when the cadre says so. */
 async function begin(chat: WeeklyChat, turn: Turn, area: AssignmentRow): Promise<void> {
-  const week = weekToReport(portsOf(turn), chat.rules, {
+  const week = await weekToReport(portsOf(turn), chat.rules, {
     personId: turn.person!.id,
     unitId: area.unitId,
     now: turn.now,
@@ -91,8 +91,8 @@ async function begin(chat: WeeklyChat, turn: Turn, area: AssignmentRow): Promise
 }
 
 async function resumeDraft(chat: WeeklyChat, turn: Turn, areas: AssignmentRow[]): Promise<boolean> {
-  const raw = turn.store.session(turn.account.id);
-  const state = resumableWeeklyReport(portsOf(turn), chat.rules, {
+  const raw = await turn.repos.sessions.get(turn.account.id);
+  const state = await resumableWeeklyReport(portsOf(turn), chat.rules, {
     personId: turn.person!.id,
     areas,
     saved: raw ? { ...raw.state, meta: raw.state.meta ?? {} } : null,
@@ -107,20 +107,12 @@ async function resumeDraft(chat: WeeklyChat, turn: Turn, areas: AssignmentRow[])
 
 async function pickAreaOf(turn: Turn, chat: WeeklyChat, areas: AssignmentRow[]): Promise<void> {
   const current = currentWeek(chat.rules, turn.now);
-  await turn.startFlow(
-    pickArea,
-    {
-      vars: {},
-      lists: {
-        areas: areas.map((a) => ({
-          key: String(a.unitId),
-          label: `${a.unitName}${submittedFor(portsOf(turn), turn.person!.id, a.unitId, current) ? ' ✅' : ''}`,
-        })),
-      },
-      flags: {},
-    },
-    {},
-  );
+  const choices = [];
+  for (const a of areas) {
+    const done = await submittedFor(portsOf(turn), turn.person!.id, a.unitId, current);
+    choices.push({ key: String(a.unitId), label: `${a.unitName}${done ? ' ✅' : ''}` });
+  }
+  await turn.startFlow(pickArea, { vars: {}, lists: { areas: choices }, flags: {} }, {});
 }
 
 async function run(chat: WeeklyChat, turn: Turn): Promise<void> {
@@ -131,7 +123,7 @@ async function run(chat: WeeklyChat, turn: Turn): Promise<void> {
     turn.reply({ type: 'request_contact', text: 'Bấm nút dưới đây để chia sẻ số điện thoại:' });
     return;
   }
-  const areas = areasOf(turn);
+  const areas = await areasOf(turn);
   if (areas.length === 0) {
     turn.reply({
       text: 'Đồng chí chưa được phân công theo dõi địa bàn nào, nên chưa có báo cáo tuần phải gửi ạ.',
@@ -147,9 +139,9 @@ async function run(chat: WeeklyChat, turn: Turn): Promise<void> {
   await pickAreaOf(turn, chat, areas);
 }
 
-function submit(chat: WeeklyChat, turn: Turn, s: SessionState): void {
+async function submit(chat: WeeklyChat, turn: Turn, s: SessionState): Promise<void> {
   const meta = s.meta as unknown as WeeklyMeta;
-  const { report, remaining } = submitWeeklyReport(portsOf(turn), chat.rules, {
+  const { report, remaining } = await submitWeeklyReport(portsOf(turn), chat.rules, {
     personId: turn.person!.id,
     accountId: turn.account.id,
     meta,
@@ -162,7 +154,7 @@ function submit(chat: WeeklyChat, turn: Turn, s: SessionState): void {
   if (meta.late) lines.push('(Báo cáo cho tuần trước, ghi nhận nộp muộn.)');
   if (report.revision > 1) lines.push('Báo cáo này thay cho báo cáo đồng chí gửi trước đó.');
   turn.reply({ text: lines.join('\n') });
-  for (const hook of chat.onSubmitted) hook(turn, report, s.answers);
+  for (const hook of chat.onSubmitted) await hook(turn, report, s.answers);
   if (remaining.length > 0) {
     turn.reply({
       text: `Đồng chí còn ${remaining.map((a) => a.unitName).join(', ')} chưa báo cáo tuần này.`,
@@ -171,8 +163,8 @@ function submit(chat: WeeklyChat, turn: Turn, s: SessionState): void {
   }
 }
 
-function areaOf(turn: Turn, unitId: number): AssignmentRow | undefined {
-  return areasOf(turn).find((a) => a.unitId === unitId);
+async function areaOf(turn: Turn, unitId: number): Promise<AssignmentRow | undefined> {
+  return (await areasOf(turn)).find((a) => a.unitId === unitId);
 }
 
 export function weeklyFeature(conv: Conversation, opts: WeeklyOptions): Feature {
@@ -200,14 +192,14 @@ export function weeklyFeature(conv: Conversation, opts: WeeklyOptions): Feature 
       {
         flowId: 'pick_area',
         async onSubmit(turn, s) {
-          const area = areaOf(turn, Number(s.answers.AREA));
+          const area = await areaOf(turn, Number(s.answers.AREA));
           if (area) await begin(chat, turn, area);
         },
       },
       {
         flowId: 'pick_period',
         async onSubmit(turn, s) {
-          const area = areaOf(turn, Number(s.meta.unitId));
+          const area = await areaOf(turn, Number(s.meta.unitId));
           if (!area) return;
           const week = pickedWeek(chat.rules, s.answers.PERIOD, turn.now);
           await startReport(turn, area, week.period, week.late);
@@ -216,7 +208,7 @@ export function weeklyFeature(conv: Conversation, opts: WeeklyOptions): Feature 
       {
         flowId: 'weekly',
         onProgress(turn, s: SessionState) {
-          saveWeeklyDraft(portsOf(turn), {
+          return saveWeeklyDraft(portsOf(turn), {
             reportId: Number(s.meta.reportId),
             answers: s.answers,
             now: turn.now,

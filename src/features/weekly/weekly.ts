@@ -13,21 +13,22 @@ import {
 import type { FlowContext, FlowSession } from '../../domain/messages.js';
 import { weeklyReport } from '../../flows/defs/weeklyReport.js';
 import type { Answer } from '../../flows/types.js';
-import type { AssignmentRow, ReportRow, Store } from '../../store/store.js';
+import type { AssignmentRow, PeopleRepo, ReportRow, ReportsRepo } from '../../store/ports.js';
 import { sessionFromDraft } from './draft.js';
 
+/** The repositories of the unit of work the weekly use cases run in. */
 export interface WeeklyPorts {
-  store: Pick<
-    Store,
-    | 'assignments'
-    | 'findReport'
-    | 'ensureReport'
-    | 'openCasesOfUnit'
+  people: Pick<PeopleRepo, 'assignments'>;
+  reports: Pick<
+    ReportsRepo,
+    | 'find'
+    | 'byId'
+    | 'ensure'
+    | 'answers'
     | 'saveDraftAnswers'
     | 'revisionDraft'
-    | 'submitReport'
-    | 'report'
-    | 'answers'
+    | 'submit'
+    | 'openCasesOfUnit'
   >;
 }
 
@@ -48,17 +49,17 @@ export interface WeeklyMeta {
 export const WEEKLY_FLOWS: ReadonlySet<string> = new Set(['weekly', 'pick_area', 'pick_period']);
 
 /** The areas a person follows as a cadre, the only ones they report on. */
-export function cadreAreas(ports: WeeklyPorts, personId: number): AssignmentRow[] {
-  return ports.store.assignments(personId).filter((a) => a.role === 'can_bo');
+export async function cadreAreas(ports: WeeklyPorts, personId: number): Promise<AssignmentRow[]> {
+  return (await ports.people.assignments(personId)).filter((a) => a.role === 'can_bo');
 }
 
-export function submittedFor(
+export async function submittedFor(
   ports: WeeklyPorts,
   personId: number,
   unitId: number,
   period: Period,
-): ReportRow | undefined {
-  const r = ports.store.findReport(personId, unitId, 'weekly', period.start.getTime());
+): Promise<ReportRow | undefined> {
+  const r = await ports.reports.find(personId, unitId, 'weekly', period.start.getTime());
   return r?.status === 'submitted' ? r : undefined;
 }
 
@@ -70,15 +71,15 @@ export function currentWeek(rules: WeeklyRules, now: number): Period {
  * The week a report belongs to: the current one, unless the week just ended is still within the
  * late window and not filed for this area — then the cadre chooses.
  */
-export function weekToReport(
+export async function weekToReport(
   ports: WeeklyPorts,
   rules: WeeklyRules,
   input: { personId: number; unitId: number; now: number },
-): { choose: { prev: Period; current: Period } } | { period: Period } {
+): Promise<{ choose: { prev: Period; current: Period } } | { period: Period }> {
   const current = currentWeek(rules, input.now);
   const prev = previousPeriod(current);
   const justEnded = input.now - prev.end.getTime() < rules.lateWindowMs;
-  if (justEnded && !submittedFor(ports, input.personId, input.unitId, prev))
+  if (justEnded && !(await submittedFor(ports, input.personId, input.unitId, prev)))
     return { choose: { prev, current } };
   return { period: current };
 }
@@ -94,11 +95,12 @@ export function pickedWeek(
 }
 
 /** The flow context of a weekly report for an area: its name, the week, and the unit's open cases. */
-function reportContext(ports: WeeklyPorts, area: AssignmentRow, period: Period): FlowContext {
+async function reportContext(ports: WeeklyPorts, area: AssignmentRow, period: Period): Promise<FlowContext> {
   // Titles carry topic and area only, so two cases can share one: the code tells them apart.
-  const openCases = ports.store
-    .openCasesOfUnit(area.unitId)
-    .map((c) => ({ key: c.code, label: `${c.title} (${c.code})` }));
+  const openCases = (await ports.reports.openCasesOfUnit(area.unitId)).map((c) => ({
+    key: c.code,
+    label: `${c.title} (${c.code})`,
+  }));
   return { vars: { area: area.unitName, range: formatRange(period) }, lists: { openCases }, flags: {} };
 }
 
@@ -111,7 +113,7 @@ export interface OpenedWeekly {
 }
 
 /** The report row for (person, area, week), created as a draft, and what its questionnaire needs. */
-export function openWeeklyReport(
+export async function openWeeklyReport(
   ports: WeeklyPorts,
   input: {
     personId: number;
@@ -121,8 +123,8 @@ export function openWeeklyReport(
     late: boolean;
     now: number;
   },
-): OpenedWeekly {
-  const report = ports.store.ensureReport({
+): Promise<OpenedWeekly> {
+  const report = await ports.reports.ensure({
     personId: input.personId,
     unitId: input.area.unitId,
     kind: 'weekly',
@@ -137,7 +139,7 @@ export function openWeeklyReport(
   return {
     report,
     alreadySubmittedAt: report.status === 'submitted' ? report.submittedAt : null,
-    ctx: reportContext(ports, input.area, input.period),
+    ctx: await reportContext(ports, input.area, input.period),
     meta: { reportId: report.id, unitId: input.area.unitId, late: input.late },
   };
 }
@@ -146,8 +148,8 @@ export function openWeeklyReport(
 export function saveWeeklyDraft(
   ports: WeeklyPorts,
   input: { reportId: number; answers: Record<string, Answer>; now: number },
-): void {
-  ports.store.saveDraftAnswers(input.reportId, input.answers, input.now);
+): Promise<void> {
+  return ports.reports.saveDraftAnswers(input.reportId, input.answers, input.now);
 }
 
 type Resumable = FlowSession & { meta: Record<string, unknown> };
@@ -162,17 +164,17 @@ function stillOpen(report: ReportRow, late: boolean, current: Period): boolean {
  * holds it after /huy or an idle stop; when another flow (a case button, /vang…) has replaced
  * that session, the report's draft answers rebuild it.
  */
-export function resumableWeeklyReport(
+export async function resumableWeeklyReport(
   ports: WeeklyPorts,
   rules: WeeklyRules,
   input: { personId: number; areas: AssignmentRow[]; saved: Resumable | null; now: number },
-): Resumable | null {
+): Promise<Resumable | null> {
   const current = currentWeek(rules, input.now);
   if (input.saved && input.saved.flowId === 'weekly') {
     const state = input.saved;
     if (state.cursor === null) return null;
     const meta = state.meta as Partial<WeeklyMeta>;
-    const report = meta.reportId !== undefined ? ports.store.report(meta.reportId) : undefined;
+    const report = meta.reportId !== undefined ? await ports.reports.byId(meta.reportId) : undefined;
     if (!report || !input.areas.some((a) => a.unitId === report.unitId)) return null;
     return stillOpen(report, meta.late === true, current) ? state : null;
   }
@@ -180,23 +182,25 @@ export function resumableWeeklyReport(
 }
 
 /** This week's drafts first, then last week's late ones, in the order of the cadre's areas. */
-function draftToResume(
+async function draftToResume(
   ports: WeeklyPorts,
   input: { personId: number; areas: AssignmentRow[]; now: number },
   current: Period,
-): Resumable | null {
+): Promise<Resumable | null> {
   const prev = previousPeriod(current);
   for (const [period, late] of [
     [current, false],
     [prev, true],
   ] as const) {
     for (const area of input.areas) {
-      const report = ports.store.findReport(input.personId, area.unitId, 'weekly', period.start.getTime());
+      const report = await ports.reports.find(input.personId, area.unitId, 'weekly', period.start.getTime());
       if (!report || report.late !== late) continue;
       const answers =
-        report.status === 'draft' ? ports.store.answers(report.id) : ports.store.revisionDraft(report.id);
+        report.status === 'draft'
+          ? await ports.reports.answers(report.id)
+          : await ports.reports.revisionDraft(report.id);
       if (!answers) continue;
-      const ctx = reportContext(ports, area, period);
+      const ctx = await reportContext(ports, area, period);
       const session = sessionFromDraft(weeklyReport, ctx, answers);
       if (!session) continue;
       const meta: WeeklyMeta = { reportId: report.id, unitId: area.unitId, late };
@@ -212,7 +216,7 @@ export interface SubmittedWeekly {
   remaining: AssignmentRow[];
 }
 
-export function submitWeeklyReport(
+export async function submitWeeklyReport(
   ports: WeeklyPorts,
   rules: WeeklyRules,
   input: {
@@ -224,8 +228,8 @@ export function submitWeeklyReport(
     flowVersion: number;
     now: number;
   },
-): SubmittedWeekly {
-  const report = ports.store.submitReport(input.meta.reportId, input.answers, {
+): Promise<SubmittedWeekly> {
+  const report = await ports.reports.submit(input.meta.reportId, input.answers, {
     now: input.now,
     late: input.meta.late,
     flowId: input.flowId,
@@ -233,10 +237,11 @@ export function submitWeeklyReport(
     accountId: input.accountId,
   });
   const current = currentWeek(rules, input.now);
-  const remaining = input.meta.late
-    ? []
-    : cadreAreas(ports, input.personId).filter(
-        (a) => !submittedFor(ports, input.personId, a.unitId, current),
-      );
+  const remaining: AssignmentRow[] = [];
+  if (!input.meta.late) {
+    for (const a of await cadreAreas(ports, input.personId)) {
+      if (!(await submittedFor(ports, input.personId, a.unitId, current))) remaining.push(a);
+    }
+  }
   return { report, remaining };
 }
