@@ -20,7 +20,7 @@ import {
 import { hasRole, type Feature, type SessionState, type Turn } from '../turn.js';
 
 /** What the chat needs besides the turn: the absences and the schedule (its weekly deadline). */
-export type AwayChatDeps = { repo: AwayPorts['absences'] } & Pick<AwayPorts, 'schedule'>;
+export type AwayChatDeps = Pick<AwayPorts, 'schedule'>;
 
 // Said on /huy and when the session goes idle: nothing was recorded.
 const STOP_NOTE = 'Chưa ghi lịch vắng. Khi cần, gõ /vang để báo lại ạ.';
@@ -33,13 +33,13 @@ function example(now: number): string {
 }
 
 const portsOf = (deps: AwayChatDeps, turn: Turn): AwayPorts => ({
-  absences: deps.repo,
-  store: turn.store,
+  absences: turn.repos.absences,
+  audit: turn.repos.audit,
   schedule: deps.schedule,
 });
 
-function record(deps: AwayChatDeps, turn: Turn, fromAt: number, toAt: number): void {
-  recordAbsence(portsOf(deps, turn), {
+async function record(deps: AwayChatDeps, turn: Turn, fromAt: number, toAt: number): Promise<void> {
+  await recordAbsence(portsOf(deps, turn), {
     personId: turn.person!.id,
     accountId: turn.account.id,
     fromAt,
@@ -56,7 +56,7 @@ async function run(deps: AwayChatDeps, turn: Turn): Promise<void> {
     turn.reply({ text: 'Chỉ cán bộ trong danh sách, đã liên kết tài khoản, mới báo vắng được ạ.' });
     return;
   }
-  const current = currentAbsences(portsOf(deps, turn), turn.person.id, turn.now);
+  const current = await currentAbsences(portsOf(deps, turn), turn.person.id, turn.now);
   // Only cadres are reminded and counted; "vắng" means nothing for anyone else.
   if (!(await hasRole(turn, 'can_bo')) && current.length === 0) {
     turn.reply({ text: 'Đồng chí không phải gửi báo cáo tuần, nên không cần báo vắng ạ.' });
@@ -102,7 +102,7 @@ async function onChoice(deps: AwayChatDeps, turn: Turn, s: SessionState): Promis
     return record(deps, turn, a.fromAt, a.toAt);
   }
   if (choice === 'huy') {
-    const n = cancelAbsences(portsOf(deps, turn), { personId: turn.person.id, now: turn.now });
+    const n = await cancelAbsences(portsOf(deps, turn), { personId: turn.person.id, now: turn.now });
     turn.reply({
       text:
         n > 0 ? 'Đã hủy lịch vắng. Bot sẽ nhắc báo cáo như thường lệ.' : 'Đồng chí không có lịch vắng nào ạ.',
@@ -138,7 +138,7 @@ async function onTo(deps: AwayChatDeps, turn: Turn, s: SessionState): Promise<vo
     });
     return askTo(turn, from);
   }
-  record(deps, turn, from, r.toAt);
+  await record(deps, turn, from, r.toAt);
 }
 
 export function awayFeature(deps: AwayChatDeps): Feature {

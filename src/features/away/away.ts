@@ -6,12 +6,11 @@
 import { fromLocal, isValidLocalDate, nextDeadline, toLocal } from '../../domain/calendar.js';
 import { weeklyRuleOf, type ScheduleConfig } from '../../domain/schedule.js';
 import { fold } from '../../domain/text.js';
-import type { SchedulerStore } from '../../store/schedule.js';
-import type { Store } from '../../store/store.js';
+import type { AbsencesRepo, AuditRepo } from '../../store/ports.js';
 
 export interface AwayPorts {
-  absences: Pick<SchedulerStore, 'addAbsence' | 'currentAbsences' | 'endAbsences'>;
-  store: Pick<Store, 'audit'>;
+  absences: Pick<AbsencesRepo, 'add' | 'current' | 'end'>;
+  audit: Pick<AuditRepo, 'record'>;
   /** Read at use, so a schedule loaded after start-up still applies. */
   schedule(): ScheduleConfig;
 }
@@ -49,8 +48,8 @@ export interface Absence {
   toAt: number;
 }
 
-export function currentAbsences(ports: AwayPorts, personId: number, now: number): Absence[] {
-  return ports.absences.currentAbsences(personId, now);
+export function currentAbsences(ports: AwayPorts, personId: number, now: number): Promise<Absence[]> {
+  return ports.absences.current(personId, now);
 }
 
 /** The days off a preset choice means: from today until this week's deadline, or next week's. */
@@ -59,18 +58,18 @@ export function presetAbsence(ports: AwayPorts, choice: 'tuan_nay' | 'hai_tuan',
   return { fromAt: startOfLocalDay(now), toAt: choice === 'tuan_nay' ? deadline : deadline + WEEK_MS };
 }
 
-export function recordAbsence(
+export async function recordAbsence(
   ports: AwayPorts,
   input: { personId: number; accountId: number; fromAt: number; toAt: number; now: number },
-): void {
+): Promise<void> {
   const { personId, accountId, fromAt: from, toAt: to, now } = input;
-  ports.absences.addAbsence(personId, from, to, null, now);
-  ports.store.audit('absence', { personId, accountId, data: { from, to } }, now);
+  await ports.absences.add(personId, from, to, null, now);
+  await ports.audit.record('absence', { personId, accountId, data: { from, to } }, now);
 }
 
 /** Ends every absence of the person now; how many there were. */
-export function cancelAbsences(ports: AwayPorts, input: { personId: number; now: number }): number {
-  return ports.absences.endAbsences(input.personId, input.now);
+export function cancelAbsences(ports: AwayPorts, input: { personId: number; now: number }): Promise<number> {
+  return ports.absences.end(input.personId, input.now);
 }
 
 /** The first day typed: a date from yesterday up to a year ahead. */
