@@ -11,7 +11,7 @@ import {
 import { DOC_HEADER_LABELS, type DocHeaderKey } from '../digest/template.js';
 import type { DigestKind } from '../digest/model.js';
 import { renderDigestText } from '../digest/text.js';
-import { resolvedDocTemplate } from '../features/delivery/delivery.js';
+import { resolvedDocTemplateSync } from '../features/delivery/delivery.js';
 import { exportedNumber } from '../features/digests/documents.js';
 import { commonRoot, compileFor, findUnit, jobAt } from '../features/digests/jobs.js';
 import { SchedulerStore } from '../store/schedule.js';
@@ -155,7 +155,7 @@ async function exportDigest(ctx: CliContext, app: CliApp, a: DigestArgs): Promis
     }
     return 0;
   }
-  const resolved = resolvedDocTemplate(ports.store, root.id);
+  const resolved = resolvedDocTemplateSync(ports.store, root.id);
   const template = resolved.template;
   if (resolved.unset.length > 0) ctx.err(unsetWarning(root.path, resolved.unset));
   const number = exportedNumber(ports, { root, job, digest, official: a.official, at: a.at });

@@ -10,10 +10,10 @@ import { periodNoun } from '../../digest/labels.js';
 import type { OutChoice } from '../../flows/types.js';
 import type { Occurrence } from '../../domain/schedule.js';
 import type { SchedulerStore } from '../../store/schedule.js';
-import { sendToPerson, type DeliveryStore } from './delivery.js';
+import { sendToPersonSync, type DeliveryStoreSync } from './delivery.js';
 
 export interface ReminderPorts {
-  store: DeliveryStore;
+  store: DeliveryStoreSync;
   repo: Pick<SchedulerStore, 'claimRun' | 'missingReports' | 'setRunOutcome'>;
 }
 
@@ -82,7 +82,7 @@ export function fireReminders(
       buttons.push([{ label: weekly ? '📝 Báo cáo định kỳ' : '📝 Báo cáo ngay', data: 'c:baocaothang' }]);
     const ids = [...new Set(entry.items.map((i) => i.o.ruleId))].join('+');
     const first = entry.items[0]!.o.at.getTime();
-    const sent = sendToPerson(
+    const sent = sendToPersonSync(
       store,
       entry.personId,
       { type: 'message', text: reminderText(entry.items), choices: buttons },

@@ -7,7 +7,12 @@ import type { Digest } from '../../digest/model.js';
 import type { DigestRow, SchedulerStore } from '../../store/schedule.js';
 import type { Store } from '../../store/store.js';
 import type { UnitRow } from '../../store/units.js';
-import { docTemplate, sendToPerson, type DeliveryStore, type TemplateStore } from '../delivery/delivery.js';
+import {
+  docTemplateSync,
+  sendToPersonSync,
+  type DeliveryStoreSync,
+  type TemplateStoreSync,
+} from '../delivery/delivery.js';
 import type { DigestJob } from './jobs.js';
 import {
   DOCX_MIME,
@@ -19,7 +24,7 @@ import {
 } from './register.js';
 
 export interface DocumentPorts {
-  store: DeliveryStore & TemplateStore & Pick<Store, 'transaction'>;
+  store: DeliveryStoreSync & TemplateStoreSync & Pick<Store, 'transaction'>;
   repo: Pick<SchedulerStore, 'digestsAwaitingDocument' | 'digest' | 'updateDigestData'>;
 }
 
@@ -33,7 +38,7 @@ export async function queuePendingDocuments(ports: DocumentPorts, now: number): 
   let queued = 0;
   for (const row of repo.digestsAwaitingDocument()) {
     const digest = reviveDigest(row.data.model);
-    const template = docTemplate(store, row.unitId);
+    const template = docTemplateSync(store, row.unitId);
     // Loaded on first use: the docx library is heavy and most processes never make a document.
     const { renderReportDocx } = await import('../../digest/docx.js');
     const buf = await renderReportDocx(digest, template, {
@@ -68,7 +73,7 @@ function sendDocument(
       period,
       multi.has(personId) ? digest.root.name : undefined,
     );
-    sendToPerson(
+    sendToPersonSync(
       ports.store,
       personId,
       {

@@ -14,7 +14,7 @@ import { renderDigestText } from '../../digest/text.js';
 import type { SchedulerStore } from '../../store/schedule.js';
 import type { Store } from '../../store/store.js';
 import { isAtOrUnder, type UnitRow } from '../../store/units.js';
-import { sendToPerson, type DeliveryStore } from '../delivery/delivery.js';
+import { sendToPersonSync, type DeliveryStoreSync } from '../delivery/delivery.js';
 import {
   compileFor,
   jobOf,
@@ -27,7 +27,7 @@ import { markLate } from './late.js';
 import { fullDigestButton, issueNumber, type NumberingPorts } from './register.js';
 
 export interface FirePorts extends CompilePorts, NumberingPorts {
-  store: DeliveryStore & Pick<Store, 'db' | 'nextCounter'>;
+  store: DeliveryStoreSync & Pick<Store, 'db' | 'nextCounter'>;
   repo: NumberingPorts['repo'] &
     Pick<
       SchedulerStore,
@@ -124,7 +124,7 @@ function sendScopeDigest(
   });
   let messages = 0;
   for (const l of scope.leaders) {
-    const sent = sendToPerson(
+    const sent = sendToPersonSync(
       ports.store,
       l.personId,
       { type: 'message', text: leaderText, choices: [[fullDigestButton(digestId)]] },
@@ -175,7 +175,7 @@ function deliverToMembers(
     const unit = repo.unit(m.unitId);
     if (sentToMember.has(key) || !unit) continue;
     sentToMember.add(key);
-    const sent = sendToPerson(store, m.personId, { type: 'message', text: textFor(unit) }, opts.now, {
+    const sent = sendToPersonSync(store, m.personId, { type: 'message', text: textFor(unit) }, opts.now, {
       dedupeKey: `${opts.dedupe}:${m.personId}:${m.unitId}:net`,
     });
     if (sent) messages++;

@@ -10,12 +10,12 @@ import { docNumberLine } from '../../digest/template.js';
 import type { DigestRow, SchedulerStore } from '../../store/schedule.js';
 import type { Store } from '../../store/store.js';
 import { isAtOrUnder, type UnitRow } from '../../store/units.js';
-import { docTemplate, type TemplateStore } from '../delivery/delivery.js';
+import { docTemplateSync, type TemplateStoreSync } from '../delivery/delivery.js';
 import { compileFor, leaderScopes, weeklyJob, type CompilePorts } from './jobs.js';
 import { DOCX_MIME, documentFileName, reviveDigest } from './register.js';
 
 export interface ViewPorts extends CompilePorts {
-  store: TemplateStore & Pick<Store, 'audit'>;
+  store: TemplateStoreSync & Pick<Store, 'audit'>;
   repo: Pick<SchedulerStore, 'roleHolders' | 'unit' | 'networkGroupByChat' | 'digest'>;
 }
 
@@ -130,6 +130,6 @@ function storedDocument(
     ),
     mimeType: DOCX_MIME,
     base64: docx,
-    caption: `${docNumberLine(docTemplate(ports.store, row.unitId), row.number)} – ${digest.root.name}`,
+    caption: `${docNumberLine(docTemplateSync(ports.store, row.unitId), row.number)} – ${digest.root.name}`,
   };
 }

@@ -11,14 +11,14 @@ import type { Answer, FlowContext, FlowDef } from '../../flows/types.js';
 import type { RoleHolder, SchedulerStore } from '../../store/schedule.js';
 import type { Store } from '../../store/store.js';
 import type { UrgentCase, UrgentStore } from '../../store/urgent.js';
-import { displayPhone, sendToPerson, type DeliveryStore } from '../delivery/delivery.js';
+import { displayPhone, sendToPersonSync, type DeliveryStoreSync } from '../delivery/delivery.js';
 
 export const URGENT_SUBJECT = 'urgent:';
 export const subjectOf = (reportId: number) => `${URGENT_SUBJECT}${reportId}`;
 
 /** What the urgent use cases read and write. */
 export interface UrgentPorts {
-  store: DeliveryStore &
+  store: DeliveryStoreSync &
     Pick<
       Store,
       'report' | 'answers' | 'person' | 'transaction' | 'assignments' | 'ensureReport' | 'submitReport'
@@ -124,7 +124,7 @@ export function alertLeaders(
   for (const l of leaders) {
     const alertId = ports.repo.insertAlert(subjectOf(reportId), l.personId, level, now);
     const ref = `alert:${alertId}`;
-    const sent = sendToPerson(
+    const sent = sendToPersonSync(
       ports.store,
       l.personId,
       { type: 'message', text, choices: [[{ label: '✅ Đã nhận', data: `ack:${alertId}` }]] },

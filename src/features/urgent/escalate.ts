@@ -4,7 +4,7 @@
  */
 import type { FlowContext } from '../../flows/types.js';
 import type { AlertRow } from '../../store/schedule.js';
-import { sendToPerson } from '../delivery/delivery.js';
+import { sendToPersonSync } from '../delivery/delivery.js';
 import {
   alertLeaders,
   alertText,
@@ -68,7 +68,7 @@ function escalateOne(ports: UrgentPorts, subject: string, now: number): boolean 
   const lines = [`Chưa có ai xác nhận đã nhận báo cáo đột xuất ${c.code}.`];
   if (reached.length > 0) lines.push(`Đã báo lại tới ${names(reached)}.`);
   lines.push(callLine([...wider, ...again]));
-  sendToPerson(ports.store, reporter.id, { type: 'message', text: lines.join('\n') }, now, {
+  sendToPersonSync(ports.store, reporter.id, { type: 'message', text: lines.join('\n') }, now, {
     dedupeKey: `${subject}:escalated:${reporter.id}`,
   });
   return true;

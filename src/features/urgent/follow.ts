@@ -8,7 +8,7 @@ import { urgentUpdate } from '../../flows/defs/urgentReport.js';
 import type { Answer, FlowContext } from '../../flows/types.js';
 import type { AlertRow } from '../../store/schedule.js';
 import type { UrgentCase } from '../../store/urgent.js';
-import { sendToPerson } from '../delivery/delivery.js';
+import { sendToPersonSync } from '../delivery/delivery.js';
 import { label, subjectOf, URGENT_SUBJECT, type UrgentPorts } from './alerts.js';
 
 export interface Actor {
@@ -61,7 +61,7 @@ export function recordUpdate(
   for (const a of ports.repo.alertsOf(subjectOf(c.reportId))) {
     if (told.has(a.personId) || a.personId === actor.personId) continue;
     told.add(a.personId);
-    sendToPerson(ports.store, a.personId, { type: 'message', text }, now);
+    sendToPersonSync(ports.store, a.personId, { type: 'message', text }, now);
   }
   return { case: c, resolved, toldLeaders: told.size > 0 };
 }
@@ -127,7 +127,7 @@ export function announceAcknowledgement(
   const report = ports.store.report(input.reportId);
   if (!report) return;
   const when = formatDateTime(new Date(input.at));
-  sendToPerson(
+  sendToPersonSync(
     ports.store,
     report.personId,
     { type: 'message', text: `Đ/c ${actor.fullName} đã nhận báo cáo đột xuất ${c.code} lúc ${when}.` },
