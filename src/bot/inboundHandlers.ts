@@ -4,9 +4,9 @@
  * chats and outbox as the platform that sent them requires.
  */
 import type { Logger } from 'pino';
+import type { Repos } from '../store/ports.js';
 import type { Store } from '../store/store.js';
 import { NetworkGroups } from '../store/networkGroups.js';
-import { ZaloChatRepo } from '../store/zaloChat.js';
 import type { Conversation } from './conversation.js';
 import type { InboundHandlers } from './dispatcher.js';
 import type { ReachabilityEvent } from './channel.js';
@@ -20,17 +20,16 @@ export interface InboundHandlerDeps {
 }
 
 /** A person blocked or unblocked the bot (Telegram): any later message of theirs makes them reachable again. */
-function blockedOrUnblocked(store: Store, e: ReachabilityEvent, now: number): void {
-  const account = store.touchAccount(e.channel, e.senderId, e.chatId, undefined, now);
+async function blockedOrUnblocked(repos: Repos, e: ReachabilityEvent, now: number): Promise<void> {
+  const account = await repos.accounts.touch(e.channel, e.senderId, e.chatId, undefined, now);
   if (!e.reachable) {
-    store.markUnreachable(account.id, 'blocked', now);
-    store.cancelPendingForChat(e.channel, e.chatId, 'người dùng đã chặn bot');
+    await repos.accounts.markUnreachable(account.id, 'blocked', now);
+    await repos.outbox.cancelPendingForChat(e.channel, e.chatId, 'người dùng đã chặn bot');
   }
 }
 
 export function inboundHandlers(deps: InboundHandlerDeps): InboundHandlers {
   const { store, conversation, log } = deps;
-  const zalo = { store, chats: new ZaloChatRepo(store.db), log };
   const telegram = telegramGroupEvents({
     store,
     groups: new NetworkGroups(store.db),
@@ -38,8 +37,10 @@ export function inboundHandlers(deps: InboundHandlerDeps): InboundHandlers {
   });
   return {
     message: (inbound, now, repos) => conversation.handle(inbound, now, repos),
-    reachability: (e, now) =>
-      e.channel === 'zalo' ? applyZaloReachability(zalo, e, now) : blockedOrUnblocked(store, e, now),
+    reachability: (e, now, repos) =>
+      e.channel === 'zalo'
+        ? applyZaloReachability({ repos, log }, e, now)
+        : blockedOrUnblocked(repos, e, now),
     chat_migrated: (e) => telegram.chatMigrated(e),
     membership: (e, now) => telegram.membership(e, now),
   };

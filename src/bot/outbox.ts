@@ -7,6 +7,7 @@
  * polling within a second.
  */
 import type { Logger } from 'pino';
+import type { Repos, UnitOfWork } from '../store/ports.js';
 import type { Store } from '../store/store.js';
 import type { Channel, ChannelName, OutboxRow, SendResult } from './channel.js';
 import type { UnreachableHandler } from './parts.js';
@@ -55,6 +56,8 @@ export class OutboxSender {
   private inFlight = 0;
   private outcomes: Outcome[] = [];
   private recordTimer: NodeJS.Timeout | null = null;
+  /** The recording under way, which stop() waits for before the store may close. */
+  private recording: Promise<void> = Promise.resolve();
   constructor(
     private readonly store: Store,
     private readonly channels: Map<ChannelName, Channel>,
@@ -87,7 +90,7 @@ export class OutboxSender {
     while (this.sending.size > 0) await Promise.all(this.sending);
     if (this.recordTimer !== null) clearTimeout(this.recordTimer);
     this.recordTimer = null;
-    this.recordOutcomes();
+    await this.recordOutcomes();
   }
 
   wake(): void {
@@ -178,23 +181,30 @@ export class OutboxSender {
     }
     this.recordTimer = setTimeout(() => {
       this.recordTimer = null;
-      this.recordOutcomes();
-      this.wake();
+      void this.recordOutcomes().then(() => this.wake());
     }, ms);
   }
 
-  /** Group commit of the outcomes so far, without an fsync: a lost record only means a resend. */
-  private recordOutcomes(): void {
+  /**
+   * Group commit of the outcomes so far, in one unit of work without an fsync: a lost record only
+   * means a resend. Never rejects. Recordings follow one another, so stop() waits for the last.
+   */
+  private recordOutcomes(): Promise<void> {
     const batch = this.outcomes;
-    if (batch.length === 0) return;
+    if (batch.length === 0) return this.recording;
     this.outcomes = [];
-    try {
-      this.store.transactionWithoutFsync(() => batch.forEach((o) => this.record(o.row, o.result, o.at)));
-    } catch (err) {
-      // The rows stay pending and go again: at-least-once, never lost.
-      this.log.error({ err, rows: batch.length }, 'outbox outcomes not recorded');
-    }
-    for (const o of batch) this.busyChats.delete(o.chatKey);
+    this.recording = this.recording.then(async () => {
+      try {
+        await this.store.engine.runWithoutFsync(async (repos, uow) => {
+          for (const o of batch) await this.record(repos, uow, o.row, o.result, o.at);
+        });
+      } catch (err) {
+        // The rows stay pending and go again: at-least-once, never lost.
+        this.log.error({ err, rows: batch.length }, 'outbox outcomes not recorded');
+      }
+      for (const o of batch) this.busyChats.delete(o.chatKey);
+    });
+    return this.recording;
   }
 
   /**
@@ -220,17 +230,29 @@ export class OutboxSender {
     }
   }
 
-  private record(row: OutboxRow, result: SendResult, now: number): void {
+  private async record(
+    repos: Repos,
+    uow: UnitOfWork,
+    row: OutboxRow,
+    result: SendResult,
+    now: number,
+  ): Promise<void> {
     if (result.ok) {
-      this.store.markSent(row.id, result.platformMessageId, now);
+      await repos.outbox.markSent(row.id, result.platformMessageId, now);
       return;
     }
     switch (result.kind) {
       case 'retry': {
         const attempts = row.attempts + 1;
         if (attempts >= this.opts.maxAttempts && result.retryAfterMs === undefined) {
-          this.store.markFailed(row.id, result.error, now);
-          this.store.deadLetter(`outbox:${row.channel}`, String(row.id), result.error, row.payload, now);
+          await repos.outbox.markFailed(row.id, result.error, now);
+          await repos.inbound.deadLetter(
+            `outbox:${row.channel}`,
+            String(row.id),
+            result.error,
+            row.payload,
+            now,
+          );
           this.log.warn({ outboxId: row.id, channel: row.channel }, 'outbox row failed after retries');
           return;
         }
@@ -238,28 +260,34 @@ export class OutboxSender {
           result.retryAfterMs ??
           Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(attempts, 12)) * (0.75 + Math.random() / 2);
         const until = now + backoff;
-        this.store.markRetry(row.id, result.error, until);
+        await repos.outbox.markRetry(row.id, result.error, until);
         if (result.retryAfterMs !== undefined) {
-          this.store.delayChat(row.channel, row.chatId, until);
+          await repos.outbox.delayChat(row.channel, row.chatId, until);
           this.lastSentAt.set(`${row.channel}:${row.chatId}`, until);
           if (result.global) this.pausedUntil.set(row.channel, until);
         }
         return;
       }
       case 'migrated':
-        this.store.updateChatId(row.channel, row.chatId, result.newChatId);
+        await repos.accounts.updateChatId(row.channel, row.chatId, result.newChatId);
         return;
       case 'unreachable': {
-        this.store.markFailed(row.id, result.error, now);
-        if (row.accountId !== null) this.store.markUnreachable(row.accountId, result.error, now);
-        this.onUnreachable?.(row, result.error, now);
-        const cancelled = this.store.cancelPendingForChat(row.channel, row.chatId, result.error);
+        await repos.outbox.markFailed(row.id, result.error, now);
+        if (row.accountId !== null) await repos.accounts.markUnreachable(row.accountId, result.error, now);
+        await this.onUnreachable?.(row, result.error, now, repos, uow);
+        const cancelled = await repos.outbox.cancelPendingForChat(row.channel, row.chatId, result.error);
         this.log.info({ channel: row.channel, accountId: row.accountId, cancelled }, 'chat unreachable');
         return;
       }
       case 'permanent':
-        this.store.markFailed(row.id, result.error, now);
-        this.store.deadLetter(`outbox:${row.channel}`, String(row.id), result.error, row.payload, now);
+        await repos.outbox.markFailed(row.id, result.error, now);
+        await repos.inbound.deadLetter(
+          `outbox:${row.channel}`,
+          String(row.id),
+          result.error,
+          row.payload,
+          now,
+        );
         this.log.warn({ outboxId: row.id, channel: row.channel, error: result.error }, 'outbox row rejected');
         return;
     }

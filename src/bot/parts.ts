@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../runtime/config.js';
+import type { Repos, UnitOfWork } from '../store/ports.js';
 import type { Store } from '../store/store.js';
 import type { Channel, InboundEndpoint, OutboxRow } from './channel.js';
 import type { Conversation } from './conversation.js';
@@ -21,7 +22,13 @@ export interface PartLifecycle {
  * Run in the outbox's recording transaction when a row finds its chat unreachable, after the
  * account is marked and before the chat's pending rows are cancelled, so a channel can re-route them.
  */
-export type UnreachableHandler = (row: OutboxRow, reason: string, now: number) => void;
+export type UnreachableHandler = (
+  row: OutboxRow,
+  reason: string,
+  now: number,
+  repos: Repos,
+  uow: UnitOfWork,
+) => Promise<void>;
 
 export interface ChannelSetupDeps {
   config: Config;

@@ -5,13 +5,17 @@
  * ("không liên lạc được qua Zalo: đ/c …") and they can be phoned.
  */
 import type { Logger } from 'pino';
-import type { AccountRow, Store } from '../../store/store.js';
-import type { ZaloChatRepo } from '../../store/zaloChat.js';
+import type { AccountRow, Repos } from '../../store/ports.js';
 import type { OutboundMessage, OutboxRow } from '../channel.js';
 
 export interface ZaloFallbackDeps {
-  store: Store;
-  chats: ZaloChatRepo;
+  /** The unit of work's repositories: moving the rows commits with the event or outcome that caused it. */
+  repos: {
+    accounts: Pick<Repos['accounts'], 'byId' | 'byUser' | 'ofPerson' | 'markReachable' | 'markUnreachable'>;
+    outbox: Pick<Repos['outbox'], 'enqueue' | 'cancelPendingForChat'>;
+    chats: Pick<Repos['chats'], 'pendingOfChat'>;
+    audit: Pick<Repos['audit'], 'record'>;
+  };
   log: Logger;
 }
 
@@ -43,13 +47,14 @@ function portable(p: OutboundMessage): boolean {
   return !(p.choices ?? []).flat().some((c) => c.data.startsWith('f:'));
 }
 
-function otherReachableAccount(store: Store, account: AccountRow): AccountRow | undefined {
+async function otherReachableAccount(
+  repos: ZaloFallbackDeps['repos'],
+  account: AccountRow,
+): Promise<AccountRow | undefined> {
   if (account.personId === null) return undefined;
-  return store
-    .accountsOfPerson(account.personId)
-    .find(
-      (a) => a.id !== account.id && a.channel !== 'zalo' && a.unreachableAt === null && a.blockedAt === null,
-    );
+  return (await repos.accounts.ofPerson(account.personId)).find(
+    (a) => a.id !== account.id && a.channel !== 'zalo' && a.unreachableAt === null && a.blockedAt === null,
+  );
 }
 
 /**
@@ -57,15 +62,15 @@ function otherReachableAccount(store: Store, account: AccountRow): AccountRow | 
  * other reachable account. Must run inside the caller's transaction, before the chat's pending
  * rows are cancelled. Idempotent per row: a row is moved at most once.
  */
-export function rerouteToOtherChannel(
+export async function rerouteToOtherChannel(
   deps: ZaloFallbackDeps,
   account: AccountRow | undefined,
   rows: OutboxRow[],
   reason: string,
   now: number,
-): FallbackOutcome {
-  const { store } = deps;
-  const target = account ? otherReachableAccount(store, account) : undefined;
+): Promise<FallbackOutcome> {
+  const { repos } = deps;
+  const target = account ? await otherReachableAccount(repos, account) : undefined;
   const moved: number[] = [];
   const dropped: number[] = [];
   for (const row of rows) {
@@ -73,7 +78,7 @@ export function rerouteToOtherChannel(
       dropped.push(row.id);
       continue;
     }
-    store.enqueue(target.channel, target.chatId, target.id, row.payload, now, {
+    await repos.outbox.enqueue(target.channel, target.chatId, target.id, row.payload, now, {
       dedupeKey: `fallback:${row.id}`,
     });
     moved.push(row.id);
@@ -83,7 +88,7 @@ export function rerouteToOtherChannel(
     moved,
     dropped,
   };
-  store.audit(
+  await repos.audit.record(
     target ? 'zalo_fallback' : 'zalo_unreachable',
     {
       ...(account?.personId != null && { personId: account.personId }),
@@ -107,16 +112,17 @@ export function rerouteToOtherChannel(
 }
 
 /** The outbox's hook: `row` just failed as unreachable; the chat's other pending rows follow it. */
-export function rerouteAfterUnreachable(
+export async function rerouteAfterUnreachable(
   deps: ZaloFallbackDeps,
   row: OutboxRow,
   reason: string,
   now: number,
-): void {
+): Promise<void> {
+  const { accounts, chats } = deps.repos;
   const account =
-    row.accountId !== null ? deps.store.account(row.accountId) : deps.store.accountByUser('zalo', row.chatId);
-  const pending = deps.chats.pendingOfChat('zalo', row.chatId).filter((r) => r.id !== row.id);
-  rerouteToOtherChannel(deps, account, [row, ...pending], reason, now);
+    row.accountId !== null ? await accounts.byId(row.accountId) : await accounts.byUser('zalo', row.chatId);
+  const pending = (await chats.pendingOfChat('zalo', row.chatId)).filter((r) => r.id !== row.id);
+  await rerouteToOtherChannel(deps, account, [row, ...pending], reason, now);
 }
 
 /**
@@ -124,13 +130,13 @@ export function rerouteAfterUnreachable(
  * Neither is the user's own message, so neither touches last_inbound_at (the 7-day window): only
  * the reachability flag changes, and on unfollow the waiting rows move on.
  */
-export function applyZaloReachability(
+export async function applyZaloReachability(
   deps: ZaloFallbackDeps,
   e: { senderId: string; reachable: boolean },
   now: number,
-): void {
-  const { store } = deps;
-  const account = store.accountByUser('zalo', e.senderId);
+): Promise<void> {
+  const { accounts, outbox, chats, audit } = deps.repos;
+  const account = await accounts.byUser('zalo', e.senderId);
   // Someone who never wrote to the OA has no account yet; following alone opens no window.
   if (!account) return;
   if (e.reachable) {
@@ -138,17 +144,17 @@ export function applyZaloReachability(
       account.unreachableReason === ZALO_UNFOLLOWED ||
       account.unreachableReason === zaloUnreachableReason(-213)
     )
-      store.markReachable(account.id);
+      await accounts.markReachable(account.id);
     return;
   }
-  store.markUnreachable(account.id, ZALO_UNFOLLOWED, now);
-  const pending = deps.chats.pendingOfChat('zalo', account.chatId);
-  if (pending.length > 0) rerouteToOtherChannel(deps, account, pending, ZALO_UNFOLLOWED, now);
+  await accounts.markUnreachable(account.id, ZALO_UNFOLLOWED, now);
+  const pending = await chats.pendingOfChat('zalo', account.chatId);
+  if (pending.length > 0) await rerouteToOtherChannel(deps, account, pending, ZALO_UNFOLLOWED, now);
   else
-    store.audit(
+    await audit.record(
       ZALO_UNFOLLOWED,
       { ...(account.personId !== null && { personId: account.personId }), accountId: account.id },
       now,
     );
-  store.cancelPendingForChat('zalo', account.chatId, ZALO_UNFOLLOWED);
+  await outbox.cancelPendingForChat('zalo', account.chatId, ZALO_UNFOLLOWED);
 }

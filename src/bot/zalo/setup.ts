@@ -2,7 +2,6 @@
  * Plugs the Zalo OA channel (issue 5) into the app: the Channel the outbox sends through, the
  * re-routing of an unreachable chat, and the adapter src/http/webhooks/zalo.ts routes to.
  */
-import { ZaloChatRepo } from '../../store/zaloChat.js';
 import type { ChannelSetup, ChannelSetupDeps } from '../parts.js';
 import { rerouteAfterUnreachable } from './fallback.js';
 import { ZaloInbound, ZALO_WEBHOOK_PATH } from './adapter.js';
@@ -56,15 +55,13 @@ export async function setupZalo(deps: ChannelSetupDeps): Promise<ChannelSetup> {
     now: clock,
   });
   const client = new ZaloClient({ apiBase: config.ZALO_API_BASE, tokens });
-  const chats = new ZaloChatRepo(store.db);
   const channel = new ZaloChannel({ client, tokens, store, log, clock });
 
-  const fallbackDeps = { store, chats, log };
-  const onUnreachable: ChannelSetup['onUnreachable'] = (row, reason, now) => {
+  const onUnreachable: ChannelSetup['onUnreachable'] = async (row, reason, now, repos, uow) => {
     if (row.channel !== 'zalo') return;
     try {
       // A savepoint: if re-routing fails, the row is still recorded as unreachable.
-      store.transaction(() => rerouteAfterUnreachable(fallbackDeps, row, reason, now));
+      await uow.savepoint(() => rerouteAfterUnreachable({ repos, log }, row, reason, now));
     } catch (err) {
       log.error({ err, outboxId: row.id }, 'zalo: could not move messages to another channel');
     }
