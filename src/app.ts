@@ -205,7 +205,7 @@ async function buildHttp(
     // Loaded only when on: its cookie, rate-limit and helmet plugins cost start-up time otherwise.
     const { registerLocalChat } = await import('./http/local.js');
     registerLocalChat(http, {
-      store,
+      engine: store.engine,
       dispatcher: core.dispatcher,
       adminToken: config.ADMIN_TOKEN,
       publicUrl: config.PUBLIC_URL,

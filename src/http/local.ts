@@ -10,7 +10,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import { readFileSync } from 'node:fs';
 import type { Dispatcher } from '../bot/dispatcher.js';
-import type { Store } from '../store/store.js';
+import type { AuditEntry, StoreEngine } from '../store/ports.js';
 import { localSignIn } from './localAuth.js';
 import { localApiRoutes } from './localApi.js';
 
@@ -23,7 +23,7 @@ const SCRIPT = asset('page.js');
 const STYLE = asset('page.css');
 
 export interface LocalChatDeps {
-  store: Store;
+  engine: Pick<StoreEngine, 'run'>;
   dispatcher: Dispatcher;
   adminToken?: string;
   /** https: the session cookie is marked Secure. */
@@ -72,8 +72,9 @@ function pageRoutes(scope: FastifyInstance): void {
 }
 
 export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): void {
-  const { store } = deps;
-  const audit = (action: string, p: Parameters<Store['audit']>[1]) => store.audit(action, p, deps.clock());
+  const { engine } = deps;
+  const audit = (action: string, entry: AuditEntry) =>
+    engine.run((repos) => repos.audit.record(action, entry, deps.clock()));
 
   void app.register(async (scope) => {
     await scope.register(fastifyHelmet, HELMET);
@@ -83,7 +84,7 @@ export function registerLocalChat(app: FastifyInstance, deps: LocalChatDeps): vo
     const guard = localSignIn(scope, { adminToken: deps.adminToken, publicUrl: deps.publicUrl, audit });
     await scope.register(async (api) => {
       api.addHook('onRequest', guard);
-      localApiRoutes(api, { store, dispatcher: deps.dispatcher, mediaDir: deps.mediaDir, audit });
+      localApiRoutes(api, { engine, dispatcher: deps.dispatcher, mediaDir: deps.mediaDir, audit });
     });
   });
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { Dispatcher } from '../bot/dispatcher.js';
 import type { InboundContent } from '../bot/channel.js';
 import { localInbound } from '../bot/local/inbound.js';
-import type { Store } from '../store/store.js';
+import type { AuditEntry, PersonRow, StoreEngine } from '../store/ports.js';
 
 export const MEDIA_MAX_BYTES = 5 * 1024 * 1024;
 
@@ -56,17 +56,18 @@ function sniffImage(b: Buffer): { mimeType: string; ext: string } | null {
 }
 
 export interface LocalApiDeps {
-  store: Store;
+  /** Each request reads in a unit of work of its own; what it sends goes through the dispatcher's. */
+  engine: Pick<StoreEngine, 'run'>;
   dispatcher: Dispatcher;
   /** Where photos sent from the page are kept (next to the database). */
   mediaDir: string;
-  audit(action: string, p: Parameters<Store['audit']>[1]): void;
+  audit(action: string, entry: AuditEntry): Promise<void>;
 }
 
-type Person = ReturnType<Store['personByCode']>;
+type Person = PersonRow | undefined;
 
 export function localApiRoutes(api: FastifyInstance, deps: LocalApiDeps): void {
-  const { store } = deps;
+  const { engine } = deps;
   // The photo's own answers; anything else goes on to the app's error handler.
   api.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
     if (err.statusCode === 413)
@@ -81,26 +82,29 @@ export function localApiRoutes(api: FastifyInstance, deps: LocalApiDeps): void {
   );
 
   api.get('/local/api/people', async () =>
-    store
-      .allPeople()
-      .filter((p) => p.active)
-      .map((p) => ({
-        code: p.code,
-        name: p.fullName,
-        roles: [...new Set(store.assignments(p.id).map((a) => a.role))],
-      })),
+    engine.run(async ({ people }) => {
+      const active = (await people.all()).filter((p) => p.active);
+      return Promise.all(
+        active.map(async (p) => ({
+          code: p.code,
+          name: p.fullName,
+          roles: [...new Set((await people.assignments(p.id)).map((a) => a.role))],
+        })),
+      );
+    }),
   );
   const send = sender(deps);
-  api.post('/local/api/send', async (req, reply) => sendRoute(store, send, req, reply));
+  api.post('/local/api/send', async (req, reply) => sendRoute(deps, send, req, reply));
   api.post('/local/api/media', async (req, reply) => mediaRoute(deps, send, req, reply));
   api.get('/local/api/messages', async (req, reply) => {
     const q = z
       .object({ user: z.string().min(1).max(80), after: z.coerce.number().int().min(0).default(0) })
       .safeParse(req.query);
     if (!q.success) return reply.code(400).send({ error: 'Tham số không hợp lệ' });
-    return store
-      .outboxRows({ channel: 'local', chatId: q.data.user, afterId: q.data.after })
-      .map((r) => ({ id: r.id, status: r.status, ref: r.ref, payload: r.payload }));
+    const rows = await engine.run(({ outbox }) =>
+      outbox.rows({ channel: 'local', chatId: q.data.user, afterId: q.data.after }),
+    );
+    return rows.map((r) => ({ id: r.id, status: r.status, ref: r.ref, payload: r.payload }));
   });
 }
 
@@ -115,7 +119,7 @@ type Send = (
 /** Audited, then verify → parse → dispatch like any platform's update; answered after the commit. */
 function sender({ dispatcher, audit }: LocalApiDeps): Send {
   return async (req, user, id, personId, content) => {
-    audit('local_chat.send', {
+    await audit('local_chat.send', {
       personId,
       subject: user,
       data: { kind: content.kind, via: req.localChatVia },
@@ -127,16 +131,17 @@ function sender({ dispatcher, audit }: LocalApiDeps): Send {
 }
 
 /** The roster person a "person:CODE" user speaks as; a guest is nobody; false: no such person. */
-function personOf(store: Store, user: string): Person | false {
+async function personOf(deps: LocalApiDeps, user: string): Promise<Person | false> {
   if (!user.startsWith('person:')) return undefined;
-  return store.personByCode(user.slice(7)) ?? false;
+  const code = user.slice(7);
+  return (await deps.engine.run(({ people }) => people.byCode(code))) ?? false;
 }
 
-async function sendRoute(store: Store, send: Send, req: FastifyRequest, reply: FastifyReply) {
+async function sendRoute(deps: LocalApiDeps, send: Send, req: FastifyRequest, reply: FastifyReply) {
   const parsed = SendBody.safeParse(req.body);
   if (!parsed.success) return reply.code(400).send({ error: 'Dữ liệu gửi không hợp lệ' });
   const b = parsed.data;
-  const person = personOf(store, b.user);
+  const person = await personOf(deps, b.user);
   if (person === false) return reply.code(404).send({ error: 'Không có người này trong danh sách' });
   let content: InboundContent;
   if (b.button !== undefined) content = { kind: 'button', data: b.button };
@@ -153,7 +158,7 @@ async function sendRoute(store: Store, send: Send, req: FastifyRequest, reply: F
 async function mediaRoute(deps: LocalApiDeps, send: Send, req: FastifyRequest, reply: FastifyReply) {
   const q = MediaQuery.safeParse(req.query);
   if (!q.success) return reply.code(400).send({ error: 'Tham số không hợp lệ' });
-  const person = personOf(deps.store, q.data.user);
+  const person = await personOf(deps, q.data.user);
   if (person === false) return reply.code(404).send({ error: 'Không có người này trong danh sách' });
   const body = req.body;
   if (Buffer.isBuffer(body) && body.length === 0)

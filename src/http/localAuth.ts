@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import type { Store } from '../store/store.js';
+import type { AuditEntry } from '../store/ports.js';
 
 export const SESSION_COOKIE = 'ntt_local';
 const SESSION_TTL_MS = 12 * 3600_000;
@@ -28,7 +28,7 @@ export interface SignInDeps {
   adminToken?: string;
   /** https: the session cookie is marked Secure. */
   publicUrl?: string;
-  audit(action: string, p: Parameters<Store['audit']>[1]): void;
+  audit(action: string, entry: AuditEntry): Promise<void>;
 }
 
 /** Equal-length digests, so neither the content nor the length of the token leaks through timing. */
@@ -60,7 +60,7 @@ export function localSignIn(scope: FastifyInstance, deps: SignInDeps) {
   /** Counts one wrong token; true once the address has used up its attempts. */
   const failed = async (req: FastifyRequest, via: 'form' | 'bearer') => {
     const r = await failures(req);
-    audit('local_chat.sign_in_failed', { subject: `ip:${req.ip}`, data: { via } });
+    await audit('local_chat.sign_in_failed', { subject: `ip:${req.ip}`, data: { via } });
     return !r.isAllowed && r.isExceeded;
   };
 
@@ -77,7 +77,7 @@ export function localSignIn(scope: FastifyInstance, deps: SignInDeps) {
     for (const [id, until] of sessions) if (until <= now) sessions.delete(id);
     const id = randomBytes(32).toString('base64url');
     sessions.set(id, now + SESSION_TTL_MS);
-    audit('local_chat.sign_in', { subject: `ip:${req.ip}`, data: { via: 'form' } });
+    await audit('local_chat.sign_in', { subject: `ip:${req.ip}`, data: { via: 'form' } });
     const secure = req.protocol === 'https' || (deps.publicUrl?.startsWith('https:') ?? false);
     return reply
       .setCookie(SESSION_COOKIE, id, {
