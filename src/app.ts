@@ -29,7 +29,6 @@ import {
   retentionTask,
 } from './scheduler/tasks.js';
 import { SchedulerStore } from './store/schedule.js';
-import { UrgentStore } from './store/urgent.js';
 import { awayFeature } from './bot/chat/away.js';
 import { digestFeature } from './bot/chat/digest.js';
 import { periodicFeature } from './bot/chat/periodic.js';
@@ -148,7 +147,6 @@ function scheduledFeatures(core: Core): Scheduler {
   const scheduled = {
     store,
     repo: new SchedulerStore(db),
-    urgent: new UrgentStore(db),
     conversation,
     schedule: () => core.schedule,
     clock,

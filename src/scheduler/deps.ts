@@ -5,12 +5,10 @@
 import type { ScheduleConfig } from '../domain/schedule.js';
 import type { SchedulerStore } from '../store/schedule.js';
 import type { Store } from '../store/store.js';
-import type { UrgentStore } from '../store/urgent.js';
 
 export interface SchedulerDeps {
   store: Store;
   repo: SchedulerStore;
-  urgent: UrgentStore;
   /** Read at use, so a schedule loaded after the parts were built still applies. */
   schedule(): ScheduleConfig;
   /** The real clock: what a tick queues is stamped with it, whatever time the tick judges. */

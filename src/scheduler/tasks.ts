@@ -5,7 +5,7 @@
 import { escalateCases } from '../features/cases/escalate.js';
 import type { CasePorts } from '../features/cases/ports.js';
 import { escalateUrgent } from '../features/urgent/escalate.js';
-import type { UrgentPorts } from '../features/urgent/alerts.js';
+import { urgentPorts, type UrgentPorts } from '../features/urgent/alerts.js';
 import type { Db } from '../store/db.js';
 import type { Repos } from '../store/ports.js';
 import { applyRetention } from '../store/retention.js';
@@ -14,10 +14,8 @@ import { applyRetention } from '../store/retention.js';
 export interface TickTask {
   /** The key of its count in `TickResult.tasks`. */
   name: string;
-  /** Runs in a unit of work of its own, with that unit's repositories (unless ownTransactions). */
+  /** Runs in a unit of work of its own, with that unit's repositories. */
   run(now: number, repos: Repos): number | void | Promise<number | void>;
-  /** Left out of the tick's unit of work because it opens its own (one per item). */
-  ownTransactions?: boolean;
 }
 
 export const URGENT_ESCALATION = 'urgentEscalated';
@@ -25,8 +23,15 @@ export const IDLE_SESSIONS = 'idleClosed';
 export const CASE_ESCALATION = 'casesEscalated';
 
 /** Re-alerts urgent reports nobody acknowledged in time. */
-export function escalateUrgentTask(ports: UrgentPorts): TickTask {
-  return { name: URGENT_ESCALATION, ownTransactions: true, run: (now) => escalateUrgent(ports, now) };
+export function escalateUrgentTask(deps: Pick<UrgentPorts, 'schedule'>): TickTask {
+  return {
+    name: URGENT_ESCALATION,
+    run: (now, repos) =>
+      escalateUrgent(
+        urgentPorts(repos, () => deps.schedule()),
+        now,
+      ),
+  };
 }
 
 /**

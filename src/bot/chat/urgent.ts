@@ -6,7 +6,7 @@
 import { formatDateTime } from '../../domain/calendar.js';
 import { EMERGENCY_NOTICE, pickIncident, urgentReport, urgentUpdate } from '../../flows/defs/urgentReport.js';
 import type { Answer } from '../../flows/types.js';
-import { callLine, names, type UrgentPorts } from '../../features/urgent/alerts.js';
+import { callLine, names, urgentPorts, type UrgentPorts } from '../../features/urgent/alerts.js';
 import {
   acknowledgeAlert,
   announceAcknowledgement,
@@ -15,15 +15,16 @@ import {
   updatableCase,
 } from '../../features/urgent/follow.js';
 import { offersUrgentAfterWeekly, submitUrgentReport, urgentAreas } from '../../features/urgent/report.js';
-import type { UrgentCase } from '../../store/urgent.js';
+import type { UrgentCase } from '../../store/ports.js';
 import { hasRole, type Feature, type SessionState, type Turn } from '../turn.js';
 
 export { URGENT_SUBJECT } from '../../features/urgent/alerts.js';
 
-/** What the chat needs besides the turn: the alerts, the urgent cases and the schedule. */
-export type UrgentChatDeps = Pick<UrgentPorts, 'repo' | 'urgent' | 'schedule'>;
+/** What the chat needs besides the turn: the schedule. */
+export type UrgentChatDeps = Pick<UrgentPorts, 'schedule'>;
 
-const portsOf = (deps: UrgentChatDeps, turn: Turn): UrgentPorts => ({ ...deps, store: turn.store });
+const portsOf = (deps: UrgentChatDeps, turn: Turn): UrgentPorts =>
+  urgentPorts(turn.repos, () => deps.schedule());
 
 // Said on /huy and when the session goes idle: an urgent report has no draft to come back to.
 const URGENT_STOP_NOTE = 'Báo cáo đột xuất chưa được gửi. Khi cần, gõ /dotxuat để báo lại ạ.';
@@ -36,7 +37,7 @@ async function start(deps: UrgentChatDeps, turn: Turn): Promise<void> {
     });
     return;
   }
-  const areas = urgentAreas(portsOf(deps, turn), turn.person.id);
+  const areas = await urgentAreas(portsOf(deps, turn), turn.person.id);
   if (areas.length === 0) {
     turn.reply({ text: `Đồng chí chưa được phân công theo dõi địa bàn nào.\n${EMERGENCY_NOTICE}` });
     return;
@@ -52,8 +53,8 @@ async function start(deps: UrgentChatDeps, turn: Turn): Promise<void> {
   );
 }
 
-function submit(deps: UrgentChatDeps, turn: Turn, s: SessionState): void {
-  const r = submitUrgentReport(portsOf(deps, turn), {
+async function submit(deps: UrgentChatDeps, turn: Turn, s: SessionState): Promise<void> {
+  const r = await submitUrgentReport(portsOf(deps, turn), {
     person: turn.person!,
     accountId: turn.account.id,
     answers: s.answers,
@@ -93,7 +94,7 @@ async function update(deps: UrgentChatDeps, turn: Turn): Promise<void> {
     turn.reply({ text: 'Chỉ cán bộ đã liên kết tài khoản mới cập nhật được diễn biến ạ.' });
     return;
   }
-  const open = deps.urgent.openCasesOfReporter(turn.person.id);
+  const open = await turn.repos.urgent.openCasesOfReporter(turn.person.id);
   if (open.length === 0) {
     turn.reply({
       text: 'Đồng chí chưa có báo cáo đột xuất nào đang theo dõi. Muốn báo việc mới, đồng chí gõ /dotxuat.',
@@ -114,9 +115,9 @@ async function update(deps: UrgentChatDeps, turn: Turn): Promise<void> {
   );
 }
 
-function saveUpdate(deps: UrgentChatDeps, turn: Turn, s: SessionState): void {
+async function saveUpdate(deps: UrgentChatDeps, turn: Turn, s: SessionState): Promise<void> {
   if (!turn.person) return;
-  const r = recordUpdate(portsOf(deps, turn), {
+  const r = await recordUpdate(portsOf(deps, turn), {
     caseId: Number(s.meta.caseId),
     actor: { personId: turn.person.id, fullName: turn.person.fullName, accountId: turn.account.id },
     answers: s.answers,
@@ -130,11 +131,15 @@ function saveUpdate(deps: UrgentChatDeps, turn: Turn, s: SessionState): void {
   });
 }
 
-function acknowledge(deps: UrgentChatDeps, turn: Turn, data: string): void {
+async function acknowledge(deps: UrgentChatDeps, turn: Turn, data: string): Promise<void> {
   const person = turn.person;
   const ports = portsOf(deps, turn);
   const r = person
-    ? acknowledgeAlert(ports, { alertId: Number(data.split(':')[1]), personId: person.id, now: turn.now })
+    ? await acknowledgeAlert(ports, {
+        alertId: Number(data.split(':')[1]),
+        personId: person.id,
+        now: turn.now,
+      })
     : null;
   if (!person || !r || r.status === 'not_yours') {
     turn.reply({ text: 'Nút này không dành cho tài khoản của đồng chí ạ.' });
@@ -142,7 +147,7 @@ function acknowledge(deps: UrgentChatDeps, turn: Turn, data: string): void {
   }
   const when = formatDateTime(new Date(r.at));
   const ref = `alert:${r.alert.id}`;
-  const original = turn.store.outboxPayloadByRef(ref);
+  const original = await turn.repos.outbox.payloadByRef(ref);
   if (original?.type === 'message')
     turn.reply({ type: 'close', targetRef: ref, text: `${original.text}\n✅ Đã nhận lúc ${when}` });
   if (!r.urgent) {
@@ -157,7 +162,7 @@ function acknowledge(deps: UrgentChatDeps, turn: Turn, data: string): void {
   }
   turn.reply({ text: `Đã ghi nhận: đồng chí đã nhận báo cáo đột xuất ${code} lúc ${when}.` });
   if (!r.first || !c) return;
-  announceAcknowledgement(ports, {
+  await announceAcknowledgement(ports, {
     alert: r.alert,
     reportId: r.urgent.reportId,
     case: c,
@@ -167,8 +172,8 @@ function acknowledge(deps: UrgentChatDeps, turn: Turn, data: string): void {
   });
 }
 
-async function pressUpdate(deps: UrgentChatDeps, turn: Turn, data: string): Promise<void> {
-  const c = turn.person ? updatableCase(deps, Number(data.split(':')[1]), turn.person.id) : null;
+async function pressUpdate(turn: Turn, data: string): Promise<void> {
+  const c = turn.person ? await updatableCase(turn.repos, Number(data.split(':')[1]), turn.person.id) : null;
   if (!c) {
     turn.reply({ text: 'Nút này đã hết hiệu lực. Đồng chí gõ: cap nhat ạ.' });
     return;
@@ -207,7 +212,9 @@ export function urgentFeature(deps: UrgentChatDeps): Feature {
       {
         flowId: 'pick_incident',
         async onSubmit(turn, s) {
-          const c = turn.person ? updatableCase(deps, Number(s.answers.CASE), turn.person.id) : null;
+          const c = turn.person
+            ? await updatableCase(turn.repos, Number(s.answers.CASE), turn.person.id)
+            : null;
           if (c) await startUpdate(turn, c);
         },
       },
@@ -215,7 +222,7 @@ export function urgentFeature(deps: UrgentChatDeps): Feature {
     ],
     buttons: [
       { prefix: 'ack', run: (turn, data) => acknowledge(deps, turn, data) },
-      { prefix: 'upd', run: (turn, data) => pressUpdate(deps, turn, data) },
+      { prefix: 'upd', run: (turn, data) => pressUpdate(turn, data) },
     ],
   };
 }

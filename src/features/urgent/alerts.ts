@@ -8,35 +8,38 @@ import { givenName } from '../../domain/text.js';
 import { answerText } from '../../flows/engine.js';
 import { urgentReport } from '../../flows/defs/urgentReport.js';
 import type { Answer, FlowContext, FlowDef } from '../../flows/types.js';
-import type { RoleHolder, SchedulerStore } from '../../store/schedule.js';
-import type { Store } from '../../store/store.js';
-import type { UrgentCase, UrgentStore } from '../../store/urgent.js';
-import { displayPhone, sendToPersonSync, type DeliveryStoreSync } from '../delivery/delivery.js';
+import type {
+  AlertsRepo,
+  AreasRepo,
+  PeopleRepo,
+  ReportsRepo,
+  RoleHolder,
+  UrgentCase,
+  UrgentRepo,
+} from '../../store/ports.js';
+import { displayPhone, sendToPerson, type DeliveryPorts } from '../delivery/delivery.js';
 
 export const URGENT_SUBJECT = 'urgent:';
 export const subjectOf = (reportId: number) => `${URGENT_SUBJECT}${reportId}`;
 
-/** What the urgent use cases read and write. */
-export interface UrgentPorts {
-  store: DeliveryStoreSync &
-    Pick<
-      Store,
-      'report' | 'answers' | 'person' | 'transaction' | 'assignments' | 'ensureReport' | 'submitReport'
-    >;
-  repo: Pick<
-    SchedulerStore,
-    | 'unit'
-    | 'ancestors'
-    | 'roleHoldersAt'
-    | 'insertAlert'
-    | 'alert'
-    | 'alertsOf'
-    | 'acknowledge'
-    | 'unacknowledgedAt'
-  >;
-  urgent: Pick<UrgentStore, 'openCase' | 'caseOfReport' | 'caseById' | 'openCasesOfReporter' | 'addEvent'>;
+/** What the urgent use cases read and write: the unit of work's repositories, and the schedule. */
+export interface UrgentPorts extends DeliveryPorts {
+  reports: Pick<ReportsRepo, 'byId' | 'answers' | 'ensure' | 'submit'>;
+  people: Pick<PeopleRepo, 'byId' | 'assignments'>;
+  areas: Pick<AreasRepo, 'unit' | 'chain' | 'roleHolders'>;
+  alerts: Pick<AlertsRepo, 'insert' | 'alert' | 'alertsOf' | 'acknowledge' | 'unacknowledgedAt'>;
+  urgent: Pick<UrgentRepo, 'openCase' | 'caseOfReport' | 'caseById' | 'openCasesOfReporter' | 'addEvent'>;
   /** Read at use, so a schedule loaded after the parts were built still applies. */
   schedule(): ScheduleConfig;
+}
+
+/** The urgent ports of a unit of work's repositories (the chat's turn, the scheduler's task). */
+export function urgentPorts(
+  repos: Omit<UrgentPorts, 'schedule'>,
+  schedule: () => ScheduleConfig,
+): UrgentPorts {
+  const { accounts, outbox, reports, people, areas, alerts, urgent } = repos;
+  return { accounts, outbox, reports, people, areas, alerts, urgent, schedule };
 }
 
 export function label(
@@ -52,15 +55,16 @@ export function label(
 }
 
 /** The truong_nhom of the nearest area at or above `unitId` that has one, and the unit they were found at. */
-export function nearestLeaders(
-  ports: Pick<UrgentPorts, 'repo'>,
+export async function nearestLeaders(
+  ports: Pick<UrgentPorts, 'areas'>,
   unitId: number,
   above = 0,
-): { leaders: RoleHolder[]; unitId: number } | null {
-  const chain = [ports.repo.unit(unitId), ...ports.repo.ancestors(unitId)].filter((u) => u !== undefined);
+): Promise<{ leaders: RoleHolder[]; unitId: number } | null> {
+  const chain = await ports.areas.chain(unitId);
+  const holders = await ports.areas.roleHolders('truong_nhom');
   let found = 0;
   for (const u of chain) {
-    const leaders = ports.repo.roleHoldersAt(u.id, 'truong_nhom');
+    const leaders = holders.filter((h) => h.unitId === u.id);
     if (leaders.length === 0) continue;
     if (found === above) return { leaders, unitId: u.id };
     found++;
@@ -112,20 +116,20 @@ export function alertText(
 }
 
 /** Sends one alert per leader, each with its own "Đã nhận" button; returns those reached. */
-export function alertLeaders(
-  ports: Pick<UrgentPorts, 'store' | 'repo'>,
+export async function alertLeaders(
+  ports: Pick<UrgentPorts, 'accounts' | 'outbox' | 'alerts'>,
   reportId: number,
   leaders: RoleHolder[],
   level: number,
   text: string,
   now: number,
-): RoleHolder[] {
+): Promise<RoleHolder[]> {
   const reached: RoleHolder[] = [];
   for (const l of leaders) {
-    const alertId = ports.repo.insertAlert(subjectOf(reportId), l.personId, level, now);
+    const alertId = await ports.alerts.insert(subjectOf(reportId), l.personId, level, now);
     const ref = `alert:${alertId}`;
-    const sent = sendToPersonSync(
-      ports.store,
+    const sent = await sendToPerson(
+      ports,
       l.personId,
       { type: 'message', text, choices: [[{ label: '✅ Đã nhận', data: `ack:${alertId}` }]] },
       now,

@@ -3,8 +3,8 @@
  * tick alert again, once, and widen to the truong_nhom of the level above; the reporter is told.
  */
 import type { FlowContext } from '../../flows/types.js';
-import type { AlertRow } from '../../store/schedule.js';
-import { sendToPersonSync } from '../delivery/delivery.js';
+import type { AlertRow } from '../../store/ports.js';
+import { sendToPerson } from '../delivery/delivery.js';
 import {
   alertLeaders,
   alertText,
@@ -16,11 +16,11 @@ import {
 } from './alerts.js';
 
 /** The report's answers and the area picker's context, so the same alert is re-sent without the session. */
-function recordOf(ports: UrgentPorts, reportId: number) {
-  const report = ports.store.report(reportId);
+async function recordOf(ports: UrgentPorts, reportId: number) {
+  const report = await ports.reports.byId(reportId);
   if (!report) return null;
-  const answers = ports.store.answers(reportId);
-  const unit = ports.repo.unit(report.unitId);
+  const answers = await ports.reports.answers(reportId);
+  const unit = await ports.areas.unit(report.unitId);
   const ctx: FlowContext = {
     vars: {},
     lists: { areas: unit ? [{ key: String(unit.id), label: unit.name }] : [] },
@@ -31,44 +31,42 @@ function recordOf(ports: UrgentPorts, reportId: number) {
 
 /**
  * Re-alerts, once, every urgent report nobody acknowledged within the configured time, and widens
- * to the truong_nhom of the level above. Called by the scheduler tick; each report in its own
- * transaction. Returns the number of reports escalated.
+ * to the truong_nhom of the level above. Called by the scheduler tick, in the tick task's unit of
+ * work. Returns the number of reports escalated.
  */
-export function escalateUrgent(ports: UrgentPorts, now: number): number {
+export async function escalateUrgent(ports: UrgentPorts, now: number): Promise<number> {
   const timeoutMs = ports.schedule().urgentAck.timeoutMinutes * 60_000;
   let escalated = 0;
-  for (const subject of ports.repo.unacknowledgedAt(URGENT_SUBJECT, 1, now - timeoutMs)) {
-    ports.store.transaction(() => {
-      if (escalateOne(ports, subject, now)) escalated++;
-    });
+  for (const subject of await ports.alerts.unacknowledgedAt(URGENT_SUBJECT, 1, now - timeoutMs)) {
+    if (await escalateOne(ports, subject, now)) escalated++;
   }
   return escalated;
 }
 
-function escalateOne(ports: UrgentPorts, subject: string, now: number): boolean {
-  const alerts: AlertRow[] = ports.repo.alertsOf(subject);
+async function escalateOne(ports: UrgentPorts, subject: string, now: number): Promise<boolean> {
+  const alerts: AlertRow[] = await ports.alerts.alertsOf(subject);
   if (alerts.some((a) => a.ackedAt !== null || a.level > 1)) return false;
   const reportId = Number(subject.slice(URGENT_SUBJECT.length));
-  const report = ports.store.report(reportId);
-  const c = ports.urgent.caseOfReport(reportId);
-  const rec = recordOf(ports, reportId);
-  const reporter = report ? ports.store.person(report.personId) : undefined;
+  const report = await ports.reports.byId(reportId);
+  const c = await ports.urgent.caseOfReport(reportId);
+  const rec = await recordOf(ports, reportId);
+  const reporter = report ? await ports.people.byId(report.personId) : undefined;
   if (!report || !c || !rec || !reporter) return false;
-  const first = nearestLeaders(ports, report.unitId);
-  const above = nearestLeaders(ports, report.unitId, 1);
+  const first = await nearestLeaders(ports, report.unitId);
+  const above = await nearestLeaders(ports, report.unitId, 1);
   const again = (first?.leaders ?? []).filter((l) => alerts.some((a) => a.personId === l.personId));
   const wider = (above?.leaders ?? []).filter(
     (l) => l.personId !== reporter.id && !again.some((x) => x.personId === l.personId),
   );
   const text = alertText(rec, c, reporter, report.submittedAt ?? now, true);
   const reached = [
-    ...alertLeaders(ports, reportId, again, 2, text, now),
-    ...alertLeaders(ports, reportId, wider, 2, text, now),
+    ...(await alertLeaders(ports, reportId, again, 2, text, now)),
+    ...(await alertLeaders(ports, reportId, wider, 2, text, now)),
   ];
   const lines = [`Chưa có ai xác nhận đã nhận báo cáo đột xuất ${c.code}.`];
   if (reached.length > 0) lines.push(`Đã báo lại tới ${names(reached)}.`);
   lines.push(callLine([...wider, ...again]));
-  sendToPersonSync(ports.store, reporter.id, { type: 'message', text: lines.join('\n') }, now, {
+  await sendToPerson(ports, reporter.id, { type: 'message', text: lines.join('\n') }, now, {
     dedupeKey: `${subject}:escalated:${reporter.id}`,
   });
   return true;

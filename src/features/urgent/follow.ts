@@ -6,9 +6,8 @@
 import { formatDateTime } from '../../domain/calendar.js';
 import { urgentUpdate } from '../../flows/defs/urgentReport.js';
 import type { Answer, FlowContext } from '../../flows/types.js';
-import type { AlertRow } from '../../store/schedule.js';
-import type { UrgentCase } from '../../store/urgent.js';
-import { sendToPersonSync } from '../delivery/delivery.js';
+import type { AlertRow, UrgentCase } from '../../store/ports.js';
+import { sendToPerson } from '../delivery/delivery.js';
 import { label, subjectOf, URGENT_SUBJECT, type UrgentPorts } from './alerts.js';
 
 export interface Actor {
@@ -18,26 +17,30 @@ export interface Actor {
 }
 
 /** The open case the reporter may still update; null for someone else's or a closed one. */
-export function updatableCase(ports: Pick<UrgentPorts, 'urgent'>, caseId: number, personId: number) {
-  const c = ports.urgent.caseById(caseId);
+export async function updatableCase(
+  ports: Pick<UrgentPorts, 'urgent'>,
+  caseId: number,
+  personId: number,
+): Promise<UrgentCase | null> {
+  const c = await ports.urgent.caseById(caseId);
   return c && c.reporterId === personId ? c : null;
 }
 
 export const isClosed = (c: UrgentCase) => c.status === 'da_giai_quyet' || c.status === 'khong_thuoc_pham_vi';
 
 /** Adds the reporter's update to the case and forwards it to every leader alerted; returns whether any was. */
-export function recordUpdate(
+export async function recordUpdate(
   ports: UrgentPorts,
   input: { caseId: number; actor: Actor; answers: Record<string, Answer>; ctx: FlowContext; now: number },
-): { case: UrgentCase; resolved: boolean; toldLeaders: boolean } | null {
-  const c = ports.urgent.caseById(input.caseId);
+): Promise<{ case: UrgentCase; resolved: boolean; toldLeaders: boolean } | null> {
+  const c = await ports.urgent.caseById(input.caseId);
   if (!c) return null;
   const { actor, answers, now } = input;
   const u1 = answers.U1;
   const note = typeof u1 === 'string' ? u1 : '[ghi âm, ảnh hoặc tệp kèm theo]';
   const situation = label(urgentUpdate, 'U2', answers, input.ctx);
   const resolved = answers.U2 === 'da_giai_quyet';
-  ports.urgent.addEvent(c.id, {
+  await ports.urgent.addEvent(c.id, {
     at: now,
     status: resolved ? 'da_giai_quyet' : c.status,
     note,
@@ -58,10 +61,10 @@ export function recordUpdate(
     .filter(Boolean)
     .join('\n');
   const told = new Set<number>();
-  for (const a of ports.repo.alertsOf(subjectOf(c.reportId))) {
+  for (const a of await ports.alerts.alertsOf(subjectOf(c.reportId))) {
     if (told.has(a.personId) || a.personId === actor.personId) continue;
     told.add(a.personId);
-    sendToPersonSync(ports.store, a.personId, { type: 'message', text }, now);
+    await sendToPerson(ports, a.personId, { type: 'message', text }, now);
   }
   return { case: c, resolved, toldLeaders: told.size > 0 };
 }
@@ -82,16 +85,16 @@ export type Acknowledged =
     };
 
 /** Records a leader's "Đã nhận" on an alert meant for them. */
-export function acknowledgeAlert(
+export async function acknowledgeAlert(
   ports: UrgentPorts,
   input: { alertId: number; personId: number; now: number },
-): Acknowledged {
-  const alert = ports.repo.alert(input.alertId);
+): Promise<Acknowledged> {
+  const alert = await ports.alerts.alert(input.alertId);
   if (!alert || alert.personId !== input.personId) return { status: 'not_yours' };
-  const before = ports.repo.alertsOf(alert.subject);
+  const before = await ports.alerts.alertsOf(alert.subject);
   const first = before.every((a) => a.ackedAt === null);
   const mine = before.find((a) => a.personId === alert.personId && a.ackedAt !== null);
-  ports.repo.acknowledge(alert.subject, alert.personId, input.now);
+  await ports.alerts.acknowledge(alert.subject, alert.personId, input.now);
   const reportId = alert.subject.startsWith(URGENT_SUBJECT)
     ? Number(alert.subject.slice(URGENT_SUBJECT.length))
     : null;
@@ -101,7 +104,7 @@ export function acknowledgeAlert(
     at: mine?.ackedAt ?? input.now,
     again: mine !== undefined,
     first,
-    urgent: reportId === null ? null : { reportId, case: ports.urgent.caseOfReport(reportId) },
+    urgent: reportId === null ? null : { reportId, case: await ports.urgent.caseOfReport(reportId) },
   };
 }
 
@@ -109,13 +112,13 @@ export function acknowledgeAlert(
  * On the first acknowledgement of an urgent report: the case is marked received and the reporter
  * is told who received it.
  */
-export function announceAcknowledgement(
+export async function announceAcknowledgement(
   ports: UrgentPorts,
   input: { alert: AlertRow; reportId: number; case: UrgentCase; actor: Actor; at: number; now: number },
-): void {
+): Promise<void> {
   const { alert, case: c, actor, now } = input;
   if (c.status === 'moi') {
-    ports.urgent.addEvent(c.id, {
+    await ports.urgent.addEvent(c.id, {
       at: now,
       status: 'da_tiep_nhan',
       note: `Đ/c ${actor.fullName} đã nhận tin`,
@@ -124,11 +127,11 @@ export function announceAcknowledgement(
       data: { kind: 'da_nhan', alertId: alert.id },
     });
   }
-  const report = ports.store.report(input.reportId);
+  const report = await ports.reports.byId(input.reportId);
   if (!report) return;
   const when = formatDateTime(new Date(input.at));
-  sendToPersonSync(
-    ports.store,
+  await sendToPerson(
+    ports,
     report.personId,
     { type: 'message', text: `Đ/c ${actor.fullName} đã nhận báo cáo đột xuất ${c.code} lúc ${when}.` },
     now,

@@ -7,14 +7,15 @@
 import { formatDateTime, parseLocalDateTime } from '../../domain/calendar.js';
 import { B1_OPTIONS, B1_TOPIC } from '../../flows/defs/urgentReport.js';
 import type { Answer, FlowContext } from '../../flows/types.js';
-import type { RoleHolder } from '../../store/schedule.js';
-import type { AssignmentRow } from '../../store/store.js';
-import type { UrgentCase } from '../../store/urgent.js';
+import type { AssignmentRow, RoleHolder, UrgentCase } from '../../store/ports.js';
 import { alertLeaders, alertText, nearestLeaders, subjectOf, type UrgentPorts } from './alerts.js';
 
 /** The areas a cadre may report from: their own first (the first is pre-selected), then wider ones. */
-export function urgentAreas(ports: Pick<UrgentPorts, 'store'>, personId: number): AssignmentRow[] {
-  const areas = ports.store.assignments(personId);
+export async function urgentAreas(
+  ports: Pick<UrgentPorts, 'people'>,
+  personId: number,
+): Promise<AssignmentRow[]> {
+  const areas = await ports.people.assignments(personId);
   const sorted = [...areas].sort((a, b) => Number(b.role === 'can_bo') - Number(a.role === 'can_bo'));
   return sorted.filter((a, i) => sorted.findIndex((x) => x.unitId === a.unitId) === i);
 }
@@ -34,17 +35,21 @@ export type UrgentSubmitted =
   | { status: 'sent'; case: UrgentCase; leaders: RoleHolder[]; reached: RoleHolder[] };
 
 /** Stores the report, opens its case and alerts the nearest leaders (never the reporter). */
-export function submitUrgentReport(ports: UrgentPorts, input: UrgentSubmission): UrgentSubmitted {
+export async function submitUrgentReport(
+  ports: UrgentPorts,
+  input: UrgentSubmission,
+): Promise<UrgentSubmitted> {
   const { person, now } = input;
   const unitId = Number(input.answers.B3);
-  if (!ports.store.assignments(person.id).some((a) => a.unitId === unitId)) return { status: 'not_assigned' };
+  if (!(await ports.people.assignments(person.id)).some((a) => a.unitId === unitId))
+    return { status: 'not_assigned' };
   const answers: Record<string, Answer> = { ...input.answers };
   if (typeof answers.B2a === 'string') {
     const at = parseLocalDateTime(answers.B2a, new Date(now));
     if (at) answers.B2at = at.toISOString();
   }
   const file = { flowId: input.flowId, flowVersion: input.flowVersion, accountId: input.accountId };
-  const draft = ports.store.ensureReport({
+  const draft = await ports.reports.ensure({
     personId: person.id,
     unitId,
     kind: 'urgent',
@@ -54,11 +59,11 @@ export function submitUrgentReport(ports: UrgentPorts, input: UrgentSubmission):
     ...file,
     now,
   });
-  const report = ports.store.submitReport(draft.id, answers, { now, late: false, ...file });
+  const report = await ports.reports.submit(draft.id, answers, { now, late: false, ...file });
   const b1 = typeof input.answers.B1 === 'string' ? input.answers.B1 : 'khac';
   const b1Label = B1_OPTIONS.find((o) => o.key === b1)?.label ?? 'Vụ việc';
   const day = formatDateTime(new Date(now)).split(', ')[1] ?? '';
-  const c = ports.urgent.openCase({
+  const c = await ports.urgent.openCase({
     reportId: report.id,
     unitId,
     title: `${b1Label} (${day})`,
@@ -68,12 +73,12 @@ export function submitUrgentReport(ports: UrgentPorts, input: UrgentSubmission):
     now,
     data: { urgentReportId: report.id, b1 },
   });
-  const target = nearestLeaders(ports, unitId);
+  const target = await nearestLeaders(ports, unitId);
   const leaders = (target?.leaders ?? []).filter((l) => l.personId !== person.id);
   const text = alertText({ answers, ctx: input.ctx }, c, person, now, false);
-  const reached = alertLeaders(ports, report.id, leaders, 1, text, now);
+  const reached = await alertLeaders(ports, report.id, leaders, 1, text, now);
   for (const l of leaders.filter((x) => !reached.includes(x)))
-    ports.repo.insertAlert(subjectOf(report.id), l.personId, 1, now);
+    await ports.alerts.insert(subjectOf(report.id), l.personId, 1, now);
   return { status: 'sent', case: c, leaders, reached };
 }
 
