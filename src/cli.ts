@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from './runtime/config.js';
 import { CliError, type CliCommand, type CliContext } from './cli/types.js';
 import { closeDb, openDb, type Db } from './store/db.js';
-import { Store } from './store/store.js';
+import { createSqliteStore } from './store/engine.js';
 import { importRosterFile } from './features/roster/import.js';
 import { backupTo, BackupRefused } from './store/backup.js';
 import { formatRosterError } from './domain/roster.js';
@@ -62,32 +62,36 @@ const commands: CliCommand[] = [
     usage: 'namtinhhinh invite PERSON… | --all [--json]',
     summary: 'Tạo mã liên kết dùng một lần cho cán bộ (kèm đường dẫn Telegram khi biết tên bot).',
     options: { all: { type: 'boolean' }, json: { type: 'boolean' } },
-    run(ctx, { values, positionals }) {
-      const store = new Store(ctx.db());
-      const people = values.all
-        ? store.allPeople().filter((p) => p.active)
-        : positionals.map((code) => {
-            const p = store.personByCode(code);
-            if (!p) throw new CliError(`Không có mã cán bộ "${code}" trong danh sách.`);
-            if (!p.active) throw new CliError(`Cán bộ "${code}" không còn trong danh sách hiện hành.`);
-            return p;
-          });
-      if (people.length === 0)
-        throw new CliError('Chưa chọn ai. Cách dùng: namtinhhinh invite CB01 [CB02…] | --all');
-      // The service stores the username it learnt from getMe, so links work without configuring it.
-      const bot = ctx.config.TELEGRAM_BOT_USERNAME ?? store.getKv<string>('telegram.username');
+    async run(ctx, { values, positionals }) {
       const now = Date.now();
-      const invites = store.transaction(() =>
-        people.map((p) => {
-          const code = store.createInvite(p.id, now);
-          return {
+      // One unit of work: every code is created, or none is.
+      const invites = await createSqliteStore(ctx.db()).run(async ({ people: roster, kv }) => {
+        const people = values.all
+          ? (await roster.all()).filter((p) => p.active)
+          : await Promise.all(
+              positionals.map(async (code) => {
+                const p = await roster.byCode(code);
+                if (!p) throw new CliError(`Không có mã cán bộ "${code}" trong danh sách.`);
+                if (!p.active) throw new CliError(`Cán bộ "${code}" không còn trong danh sách hiện hành.`);
+                return p;
+              }),
+            );
+        if (people.length === 0)
+          throw new CliError('Chưa chọn ai. Cách dùng: namtinhhinh invite CB01 [CB02…] | --all');
+        // The service stores the username it learnt from getMe, so links work without configuring it.
+        const bot = ctx.config.TELEGRAM_BOT_USERNAME ?? (await kv.get<string>('telegram.username'));
+        const made = [];
+        for (const p of people) {
+          const code = await roster.createInvite(p.id, now);
+          made.push({
             person: p.code,
             name: p.fullName,
             code,
             link: bot ? `https://t.me/${bot}?start=${code}` : null,
-          };
-        }),
-      );
+          });
+        }
+        return made;
+      });
       if (values.json) {
         ctx.out(JSON.stringify(invites.map(({ person, code, link }) => ({ person, code, link }))));
       } else {
@@ -101,9 +105,9 @@ const commands: CliCommand[] = [
     usage: 'namtinhhinh reports list --json',
     summary: 'Liệt kê mọi báo cáo (kể cả bản nháp).',
     options: { json: { type: 'boolean' } },
-    run(ctx, { values }) {
-      const store = new Store(ctx.db());
-      const list = store.listReports().map((r) => ({
+    async run(ctx, { values }) {
+      const reports = await createSqliteStore(ctx.db()).run(({ reports }) => reports.list());
+      const list = reports.map((r) => ({
         id: String(r.id),
         person: r.personCode,
         unit: r.unitPath,
