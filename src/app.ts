@@ -87,7 +87,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const onSubmitted: WeeklySubmittedHook[] = [offerUrgentAfterWeekly, cases.onWeeklySubmitted];
   conversation.use(coreFeature(conversation));
   conversation.use(weeklyFeature(conversation, { deadline: weeklyRuleOf(core.schedule), onSubmitted }));
-  const scheduler = scheduledFeatures(core);
+  const scheduler = await scheduledFeatures(core);
   for (const feature of cases.features) conversation.use(feature);
   if (config.SCHEDULER) lifecycles.push({ start: () => scheduler.start(), stop: () => scheduler.stop() });
   lifecycles.push({ start: cases.warmUp });
@@ -142,7 +142,7 @@ function plugChannel(
 }
 
 /** The chat features of the scheduled reports (issue 4) and the scheduler with its tick tasks. */
-function scheduledFeatures(core: Core): Scheduler {
+async function scheduledFeatures(core: Core): Promise<Scheduler> {
   const { config, db, store, conversation, clock, log } = core;
   const scheduled = {
     store,
@@ -155,7 +155,7 @@ function scheduledFeatures(core: Core): Scheduler {
   conversation.use(urgentFeature(scheduled));
   conversation.use(periodicFeature(scheduled));
   conversation.use(awayFeature(scheduled));
-  conversation.use(digestFeature(scheduled));
+  conversation.use(digestFeature({ db, schedule: scheduled.schedule }));
   const scheduler = createScheduler({
     deps: scheduled,
     tasks: [
@@ -167,7 +167,7 @@ function scheduledFeatures(core: Core): Scheduler {
   });
   // The database's first start: the scheduler never back-fills occurrences from before it. A
   // process that does not schedule (the CLI, SCHEDULER=0) leaves it to its first tick.
-  if (config.SCHEDULER) scheduler.ensureStartedAt(clock());
+  if (config.SCHEDULER) await scheduler.ensureStartedAt(clock());
   return scheduler;
 }
 

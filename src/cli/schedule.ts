@@ -11,11 +11,10 @@ import {
 import { DOC_HEADER_LABELS, type DocHeaderKey } from '../digest/template.js';
 import type { DigestKind } from '../digest/model.js';
 import { renderDigestText } from '../digest/text.js';
-import { resolvedDocTemplateSync } from '../features/delivery/delivery.js';
+import { resolvedDocTemplate } from '../features/delivery/delivery.js';
 import { exportedNumber } from '../features/digests/documents.js';
 import { commonRoot, compileFor, findUnit, jobAt } from '../features/digests/jobs.js';
-import { SchedulerStore } from '../store/schedule.js';
-import type { UnitRow } from '../store/units.js';
+import type { Repos, UnitRow } from '../store/ports.js';
 
 const KINDS: readonly DigestKind[] = ['weekly', 'monthly', 'quarterly', 'half_year', 'year'];
 const FORMATS = ['text', 'docx', 'json'] as const;
@@ -127,8 +126,8 @@ function digestArgs(values: Record<string, unknown>): DigestArgs {
   return { kind, format, out, force, official, at, unit };
 }
 
-function scopeOf(repo: SchedulerStore, unit: string | undefined): UnitRow {
-  const root = unit !== undefined && unit !== '' ? findUnit(repo, unit) : commonRoot(repo);
+async function scopeOf(repos: Repos, unit: string | undefined): Promise<UnitRow> {
+  const root = unit !== undefined && unit !== '' ? await findUnit(repos, unit) : await commonRoot(repos);
   if (!root) {
     throw new CliError(
       unit !== undefined
@@ -140,11 +139,21 @@ function scopeOf(repo: SchedulerStore, unit: string | undefined): UnitRow {
 }
 
 async function exportDigest(ctx: CliContext, app: CliApp, a: DigestArgs): Promise<number> {
-  const ports = { store: app.store, repo: new SchedulerStore(app.store.db), schedule: () => app.schedule };
-  const root = scopeOf(ports.repo, a.unit);
-  const job = jobAt(a.kind, a.at, app.schedule);
-  const { digest } = compileFor(ports, root, job, a.at);
-  if (a.format === 'text' || a.format === 'json') {
+  // One unit of work reads the scope and, for a document, takes its number; the DOCX is rendered
+  // and written after it commits, since a unit awaits only the store.
+  const r = await app.store.engine.run(async (repos) => {
+    const ports = { ...repos, db: app.store.db, schedule: () => app.schedule };
+    const root = await scopeOf(repos, a.unit);
+    const job = jobAt(a.kind, a.at, app.schedule);
+    const { digest } = compileFor(ports, root, job, a.at);
+    if (a.format === 'text' || a.format === 'json') return { digest, document: null };
+    const resolved = await resolvedDocTemplate(repos, root.id);
+    if (resolved.unset.length > 0) ctx.err(unsetWarning(root.path, resolved.unset));
+    const number = await exportedNumber(ports, { root, job, digest, official: a.official, at: a.at });
+    return { digest, document: { template: resolved.template, number } };
+  });
+  const { digest } = r;
+  if (!r.document) {
     const body = a.format === 'text' ? renderDigestText(digest, 'leader') : toJson(digest);
     if (a.out) {
       const out = a.out;
@@ -155,10 +164,7 @@ async function exportDigest(ctx: CliContext, app: CliApp, a: DigestArgs): Promis
     }
     return 0;
   }
-  const resolved = resolvedDocTemplateSync(ports.store, root.id);
-  const template = resolved.template;
-  if (resolved.unset.length > 0) ctx.err(unsetWarning(root.path, resolved.unset));
-  const number = exportedNumber(ports, { root, job, digest, official: a.official, at: a.at });
+  const { template, number } = r.document;
   const buf = await renderReportDocx(digest, template, { number, issuedAt: a.at });
   guardOut(() => writePrivateFile(a.out!, buf, outFileOptions(a.force)));
   ctx.out(`Đã ghi ${a.out} (${docNumberLine(template, number)}, ${digest.root.name}).`);

@@ -9,9 +9,8 @@ import {
   importDocHeaderFile,
   isDocHeaderKey,
 } from '../store/docSettings.js';
-import { SchedulerStore } from '../store/schedule.js';
 import { Store } from '../store/store.js';
-import type { UnitRow } from '../store/units.js';
+import type { UnitRow } from '../store/ports.js';
 import { FileRefused, outFileOptions, writePrivateFile } from '../store/privateFile.js';
 import {
   DOC_HEADER_KEYS,
@@ -75,7 +74,7 @@ export const docHeaderCliCommands: CliCommand[] = [
       export: { type: 'string' },
       force: { type: 'boolean' },
     },
-    run(ctx, { values }) {
+    async run(ctx, { values }) {
       const db = ctx.db();
       const store = new Store(db);
       const docs = new DocSettingsStore(db);
@@ -105,9 +104,14 @@ export const docHeaderCliCommands: CliCommand[] = [
         if (sets.length === 0 && typeof values.export !== 'string' && !scopeArg && !values.json) return 0;
       }
 
-      const repo = new SchedulerStore(db);
-      const resolveScope = (): UnitRow => {
-        const unit = scopeArg ? findUnit(repo, scopeArg.normalize('NFC').trim()) : commonRoot(repo);
+      // Each look-up of the scope is a unit of work of its own, so the command's writes keep their
+      // own transactions: an unknown scope after an import leaves the import done.
+      const findScope = (): Promise<UnitRow | undefined> =>
+        store.engine.run((repos) =>
+          scopeArg ? findUnit(repos, scopeArg.normalize('NFC').trim()) : commonRoot(repos),
+        );
+      const resolveScope = async (): Promise<UnitRow> => {
+        const unit = await findScope();
         if (!unit) {
           throw new CliError(
             scopeArg
@@ -119,7 +123,7 @@ export const docHeaderCliCommands: CliCommand[] = [
       };
 
       if (sets.length > 0) {
-        const unit = resolveScope();
+        const unit = await resolveScope();
         let settings = docs.get(unit.path);
         for (const s of sets) settings = applySet(settings, s);
         store.transaction(() => {
@@ -131,7 +135,7 @@ export const docHeaderCliCommands: CliCommand[] = [
 
       if (typeof values.export === 'string') {
         const file = values.export;
-        const scoped = scopeArg ? resolveScope() : undefined;
+        const scoped = scopeArg ? await resolveScope() : undefined;
         const entries = scoped ? [{ path: scoped.path, settings: docs.get(scoped.path) }] : docs.all();
         try {
           writePrivateFile(file, exportDocHeaderFile(entries), outFileOptions(force));
@@ -143,7 +147,7 @@ export const docHeaderCliCommands: CliCommand[] = [
         return 0;
       }
 
-      const unit = resolveScope();
+      const unit = await resolveScope();
       const r = docs.resolve(unit);
       if (values.json) {
         ctx.out(JSON.stringify({ scope: unit.path, fields: r.fields, unset: r.unset }, null, 2));

@@ -3,9 +3,7 @@
  * scheduler's ticks are kept as a short list of spans in kv, so "was anything ticking in the five
  * minutes before 14h00" can be answered a day later without a row per tick.
  */
-import type { Store } from '../store/store.js';
-
-type KvStore = Pick<Store, 'getKv' | 'setKv'>;
+import type { KvRepo } from '../store/ports.js';
 
 export const TICK_SPANS_KEY = 'scheduler.tickSpans';
 /** A tick before the occurrence within this window means the service was running then. */
@@ -18,15 +16,15 @@ const MAX_SPANS = 50;
 
 type Span = [from: number, to: number];
 
-function spansOf(store: Pick<Store, 'getKv'>): Span[] {
-  const v = store.getKv<unknown>(TICK_SPANS_KEY);
+async function spansOf(kv: Pick<KvRepo, 'get'>): Promise<Span[]> {
+  const v = await kv.get<unknown>(TICK_SPANS_KEY);
   if (!Array.isArray(v)) return [];
   return v.filter((s): s is Span => Array.isArray(s) && typeof s[0] === 'number' && typeof s[1] === 'number');
 }
 
-/** Records one tick at `at` (a `tick --at` counts at its TIME); call inside a transaction. */
-export function recordTick(store: KvStore, at: number, now: number): void {
-  const spans = [...spansOf(store), [at, at] as Span].sort((a, b) => a[0] - b[0]);
+/** Records one tick at `at` (a `tick --at` counts at its TIME); call inside a unit of work. */
+export async function recordTick(kv: Pick<KvRepo, 'get' | 'set'>, at: number, now: number): Promise<void> {
+  const spans = [...(await spansOf(kv)), [at, at] as Span].sort((a, b) => a[0] - b[0]);
   const merged: Span[] = [];
   for (const s of spans) {
     const last = merged[merged.length - 1];
@@ -36,10 +34,10 @@ export function recordTick(store: KvStore, at: number, now: number): void {
   // Kept by the real clock: a `tick --at` far ahead must not push out the service's own recent ticks.
   const newest = Math.min(merged[merged.length - 1]![1], now);
   const kept = merged.filter((s) => s[1] >= newest - KEEP_MS || s[1] > now).slice(-MAX_SPANS);
-  store.setKv(TICK_SPANS_KEY, kept, now);
+  await kv.set(TICK_SPANS_KEY, kept, now);
 }
 
 /** True when some tick was recorded in the five minutes before `at`. */
-export function wasTickingBefore(store: Pick<Store, 'getKv'>, at: number): boolean {
-  return spansOf(store).some(([from, to]) => from < at && to >= at - TICKING_WINDOW_MS);
+export async function wasTickingBefore(kv: Pick<KvRepo, 'get'>, at: number): Promise<boolean> {
+  return (await spansOf(kv)).some(([from, to]) => from < at && to >= at - TICKING_WINDOW_MS);
 }

@@ -29,6 +29,7 @@ import {
   type Occurrence,
   type ScheduleConfig,
 } from '../domain/schedule.js';
+import type { Repos, ScheduleRunsRepo } from '../store/ports.js';
 import type { SchedulerDeps } from './deps.js';
 import { recordTick, wasTickingBefore } from './late.js';
 import { IDLE_SESSIONS, URGENT_ESCALATION, type TickTask } from './tasks.js';
@@ -59,11 +60,11 @@ export interface TickResult {
 }
 
 /** Records the database's first start, once; returns it. */
-export function ensureStartedAt(deps: Pick<SchedulerDeps, 'store'>, now: number): number {
-  return deps.store.transaction(() => {
-    const known = deps.store.getKv<number>(STARTED_AT_KEY);
+export function ensureStartedAt(deps: Pick<SchedulerDeps, 'store'>, now: number): Promise<number> {
+  return deps.store.engine.run(async (repos) => {
+    const known = await repos.kv.get<number>(STARTED_AT_KEY);
     if (typeof known === 'number') return known;
-    deps.store.setKv(STARTED_AT_KEY, now, now);
+    await repos.kv.set(STARTED_AT_KEY, now, now);
     return now;
   });
 }
@@ -71,36 +72,37 @@ export function ensureStartedAt(deps: Pick<SchedulerDeps, 'store'>, now: number)
 const REMINDER = new Set(['reminder', 'periodic_reminder']);
 const DIGEST = new Set(['digest', 'periodic_digest']);
 
-type Record_ = (o: Occurrence, outcome: string) => void;
+/** Claims an occurrence with its outcome, in the unit of work whose `runs` it is given. */
+type Record_ = (runs: Pick<ScheduleRunsRepo, 'claimRun'>, o: Occurrence, outcome: string) => Promise<void>;
 interface Due {
   reminders: Occurrence[];
   digests: Array<{ o: Occurrence; late: number | false }>;
 }
 
 /** Sorts what is due into reminders and digests to send; records what is missed, skipped or done. */
-function sortDue(deps: SchedulerDeps, config: ScheduleConfig, at: Date, record: Record_): Due {
-  const { store, repo } = deps;
+async function sortDue(deps: SchedulerDeps, config: ScheduleConfig, at: Date, record: Record_): Promise<Due> {
+  const { store } = deps;
   const quiet = quietHoursOf(config);
   const now = at.getTime();
-  const startedAt = ensureStartedAt(deps, now);
-  const lastTick = store.getKv<number>(LAST_TICK_KEY) ?? now;
-  // From the first start on (inclusive), looking back far enough for a reminder held by quiet hours.
-  const from = Math.max(startedAt - 1, Math.min(lastTick, now) - LOOKBACK_MS);
-  const due: Due = { reminders: [], digests: [] };
-  store.transaction(() => {
+  const startedAt = await ensureStartedAt(deps, now);
+  return store.engine.run(async (repos) => {
+    const lastTick = (await repos.kv.get<number>(LAST_TICK_KEY)) ?? now;
+    // From the first start on (inclusive), looking back far enough for a reminder held by quiet hours.
+    const from = Math.max(startedAt - 1, Math.min(lastTick, now) - LOOKBACK_MS);
+    const due: Due = { reminders: [], digests: [] };
     for (const o of occurrencesBetween(config, new Date(from), at)) {
-      if (repo.hasRun(o.ruleId, o.at.getTime())) continue;
+      if (await repos.scheduleRuns.hasRun(o.ruleId, o.at.getTime())) continue;
       if (!isWithinCatchUpGrace(config, o, at)) {
-        record(o, 'missed');
+        await record(repos.scheduleRuns, o, 'missed');
         continue;
       }
       if (REMINDER.has(o.kind)) {
         if (now >= o.deadline.getTime()) {
-          record(o, 'skipped:deadline_passed');
+          await record(repos.scheduleRuns, o, 'skipped:deadline_passed');
           continue;
         }
         const deliver = reminderDeliveryTime(o, quiet);
-        if (deliver === null) record(o, 'skipped:quiet_hours');
+        if (deliver === null) await record(repos.scheduleRuns, o, 'skipped:quiet_hours');
         else if (deliver.getTime() <= now) due.reminders.push(o);
         continue;
       }
@@ -109,15 +111,15 @@ function sortDue(deps: SchedulerDeps, config: ScheduleConfig, at: Date, record: 
         if (deliver.getTime() > now) continue;
         const delay = now - deliver.getTime();
         // Late only when the service was down at the time, not merely slow to get to it.
-        const late = delay > LATE_AFTER_MS && !wasTickingBefore(store, deliver.getTime());
+        const late = delay > LATE_AFTER_MS && !(await wasTickingBefore(repos.kv, deliver.getTime()));
         due.digests.push({ o, late: late ? delay : false });
         continue;
       }
       // The deadline itself needs no message: the digest that follows it does the work.
-      record(o, 'done');
+      await record(repos.scheduleRuns, o, 'done');
     }
+    return due;
   });
-  return due;
 }
 
 /** Caught up after downtime, several reminders of one period would nag in a burst: keeps the latest. */
@@ -131,38 +133,53 @@ function latestReminders(reminders: Occurrence[]): Occurrence[] {
   return reminders.filter((o) => latest.get(keyOf(o)) === o);
 }
 
-function sendReminders(
+/** The claim of the reminders and the messages they cause: one unit of work. */
+async function sendReminders(
   deps: SchedulerDeps,
   reminders: Occurrence[],
   at: { now: number; stamp: number },
   result: TickResult,
   record: Record_,
-): void {
+): Promise<void> {
   const { store } = deps;
   const toSend = latestReminders(reminders);
-  store.transaction(() => {
-    for (const o of reminders) if (!toSend.includes(o)) record(o, 'superseded');
-    const counts = store.queuedAt(at.stamp, () => fireReminders(deps, toSend, at.now));
-    for (const o of toSend) {
-      if (counts.has(o.ruleId))
-        result.fired.push({ ruleId: o.ruleId, at: o.at, outcome: `sent:${counts.get(o.ruleId)}` });
-    }
-  });
+  await store.engine.run(
+    async (repos) => {
+      for (const o of reminders) if (!toSend.includes(o)) await record(repos.scheduleRuns, o, 'superseded');
+      const counts = await fireReminders(repos, toSend, at.now);
+      for (const o of toSend) {
+        if (counts.has(o.ruleId))
+          result.fired.push({ ruleId: o.ruleId, at: o.at, outcome: `sent:${counts.get(o.ruleId)}` });
+      }
+    },
+    { queuedAt: at.stamp },
+  );
 }
 
-function sendDigests(
+/** What firing a digest reads and writes: the unit's repositories and the digest's input. */
+const firePorts = (deps: SchedulerDeps, repos: Repos) => ({
+  ...repos,
+  db: deps.store.db,
+  schedule: deps.schedule,
+});
+
+/** Each digest's claim and its messages: one unit of work per digest. */
+async function sendDigests(
   deps: SchedulerDeps,
   digests: Due['digests'],
   at: { now: number; stamp: number },
   result: TickResult,
-): void {
+): Promise<void> {
   const { store } = deps;
   for (const { o, late } of digests) {
-    store.transaction(() => {
-      const r: DigestRunResult | null = store.queuedAt(at.stamp, () => fireDigest(deps, o, at.now, late));
-      if (r)
-        result.fired.push({ ruleId: o.ruleId, at: o.at, outcome: late !== false ? 'sent_late' : 'sent' });
-    });
+    await store.engine.run(
+      async (repos) => {
+        const r: DigestRunResult | null = await fireDigest(firePorts(deps, repos), o, at.now, late);
+        if (r)
+          result.fired.push({ ruleId: o.ruleId, at: o.at, outcome: late !== false ? 'sent_late' : 'sent' });
+      },
+      { queuedAt: at.stamp },
+    );
   }
 }
 
@@ -189,26 +206,26 @@ export async function runTick(
   tasks: readonly TickTask[],
   at: Date,
 ): Promise<TickResult> {
-  const { store, repo } = deps;
+  const { store } = deps;
   const config = deps.schedule();
   const now = at.getTime();
   // Rows are stamped with the real clock; a tick judged at another time (`tick --at`) queues what is due now.
   const stamp = deps.clock();
   const result: TickResult = { at, fired: [], escalated: 0, idleClosed: 0, documents: 0, tasks: {} };
-  const record: Record_ = (o, outcome) => {
-    if (repo.claimRun(o.ruleId, o.at.getTime(), now, outcome))
+  const record: Record_ = async (runs, o, outcome) => {
+    if (await runs.claimRun(o.ruleId, o.at.getTime(), now, outcome))
       result.fired.push({ ruleId: o.ruleId, at: o.at, outcome });
   };
-  const due = sortDue(deps, config, at, record);
-  sendReminders(deps, due.reminders, { now, stamp }, result, record);
-  sendDigests(deps, due.digests, { now, stamp }, result);
+  const due = await sortDue(deps, config, at, record);
+  await sendReminders(deps, due.reminders, { now, stamp }, result, record);
+  await sendDigests(deps, due.digests, { now, stamp }, result);
   await runTasks(deps, tasks, { now, stamp }, result);
   // Only stamps the documents' rows: the documents themselves were made when their digest fired.
-  result.documents = await queuePendingDocuments(deps, stamp);
-  store.transaction(() => {
-    const prev = store.getKv<number>(LAST_TICK_KEY);
-    if (prev === undefined || prev < now) store.setKv(LAST_TICK_KEY, now, now);
-    recordTick(store, now, stamp);
+  result.documents = await queuePendingDocuments({ engine: store.engine }, stamp);
+  await store.engine.run(async (repos) => {
+    const prev = await repos.kv.get<number>(LAST_TICK_KEY);
+    if (prev === undefined || prev < now) await repos.kv.set(LAST_TICK_KEY, now, now);
+    await recordTick(repos.kv, now, stamp);
   });
   return result;
 }

@@ -16,7 +16,7 @@ export const TICK_INTERVAL_MS = 30_000;
 export interface Scheduler {
   tick(at: Date): Promise<TickResult>;
   /** Records the database's first start: the scheduler never back-fills occurrences from before it. */
-  ensureStartedAt(now: number): number;
+  ensureStartedAt(now: number): Promise<number>;
   start(): void;
   stop(): Promise<void>;
 }

@@ -24,12 +24,16 @@ import {
 } from '../../features/digests/view.js';
 import { hasRole, type Feature, type Turn } from '../turn.js';
 
-/** What the chat needs besides the turn: the areas, digests and groups, and the schedule. */
-export type DigestChatDeps = { repo: ViewPorts['repo'] } & Pick<ViewPorts, 'schedule'>;
+/** What the chat needs besides the turn: the connection the digest's input is read on, and the schedule. */
+export type DigestChatDeps = Pick<ViewPorts, 'db' | 'schedule'>;
 
 const portsOf = (deps: DigestChatDeps, turn: Turn): ViewPorts => ({
-  store: turn.store,
-  repo: deps.repo,
+  areas: turn.repos.areas,
+  documents: turn.repos.documents,
+  networkGroups: turn.repos.networkGroups,
+  audit: turn.repos.audit,
+  kv: turn.repos.kv,
+  db: deps.db,
   schedule: deps.schedule,
 });
 
@@ -80,7 +84,7 @@ async function tonghop(deps: DigestChatDeps, turn: Turn): Promise<void> {
   const network = (d: Digest) =>
     turn.reply({ text: `${renderDigestText(d, 'network')}\n${soFar(turn.now)}` });
   if (turn.inbound.chatType === 'group') {
-    const d = groupDigest(ports, {
+    const d = await groupDigest(ports, {
       channel: turn.inbound.channel,
       chatId: turn.inbound.chatId,
       now: turn.now,
@@ -98,7 +102,7 @@ async function tonghop(deps: DigestChatDeps, turn: Turn): Promise<void> {
   }
   const roles = await turn.roles();
   if (roles.has('truong_nhom')) {
-    for (const d of leaderDigests(ports, {
+    for (const d of await leaderDigests(ports, {
       personId: turn.person.id,
       accountId: turn.account.id,
       now: turn.now,
@@ -107,14 +111,14 @@ async function tonghop(deps: DigestChatDeps, turn: Turn): Promise<void> {
     return;
   }
   if (roles.has('thanh_vien')) {
-    for (const d of memberDigests(ports, { personId: turn.person.id, now: turn.now })) network(d);
+    for (const d of await memberDigests(ports, { personId: turn.person.id, now: turn.now })) network(d);
     return;
   }
   turn.reply({ text: `${NOT_FOR_YOU} Đồng chí gửi báo cáo của mình bằng /baocao.` });
 }
 
-function showFullDigest(deps: DigestChatDeps, turn: Turn, data: string): void {
-  const r = fullDigest(portsOf(deps, turn), {
+async function showFullDigest(deps: DigestChatDeps, turn: Turn, data: string): Promise<void> {
+  const r = await fullDigest(portsOf(deps, turn), {
     digestId: Number(data.split(':')[1]),
     personId: turn.person?.id ?? null,
     accountId: turn.account.id,
@@ -147,8 +151,9 @@ async function tinhhinh(deps: DigestChatDeps, turn: Turn): Promise<void> {
     turn.reply({ text: 'Tình hình gửi báo cáo chỉ trưởng nhóm xem được ạ.' });
     return;
   }
-  for (const root of leaderRoots(deps.repo, turn.person.id)) {
-    turn.reply({ text: statusText(currentDigest(portsOf(deps, turn), root, turn.now), turn.now) });
+  const ports = portsOf(deps, turn);
+  for (const root of await leaderRoots(ports, turn.person.id)) {
+    turn.reply({ text: statusText(currentDigest(ports, root, turn.now), turn.now) });
   }
 }
 

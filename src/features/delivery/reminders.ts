@@ -9,12 +9,13 @@ import { formatDateTime } from '../../domain/calendar.js';
 import { periodNoun } from '../../digest/labels.js';
 import type { OutChoice } from '../../flows/types.js';
 import type { Occurrence } from '../../domain/schedule.js';
-import type { SchedulerStore } from '../../store/schedule.js';
-import { sendToPersonSync, type DeliveryStoreSync } from './delivery.js';
+import type { RemindersRepo, ScheduleRunsRepo } from '../../store/ports.js';
+import { sendToPerson, type DeliveryPorts } from './delivery.js';
 
-export interface ReminderPorts {
-  store: DeliveryStoreSync;
-  repo: Pick<SchedulerStore, 'claimRun' | 'missingReports' | 'setRunOutcome'>;
+/** The repositories of the unit of work that claims the reminders and queues them. */
+export interface ReminderPorts extends DeliveryPorts {
+  scheduleRuns: Pick<ScheduleRunsRepo, 'claimRun' | 'setRunOutcome'>;
+  reminders: Pick<RemindersRepo, 'missingReports'>;
 }
 
 interface Owed {
@@ -48,21 +49,23 @@ export function reminderText(items: Owed['items']): string {
 }
 
 /**
- * Claims every reminder occurrence given (in the caller's transaction) and sends what is owed.
+ * Claims every reminder occurrence given (in the caller's unit of work) and sends what is owed.
  * Occurrences another process already claimed are left out. Returns the number of messages.
  */
-export function fireReminders(
-  deps: ReminderPorts,
+export async function fireReminders(
+  ports: ReminderPorts,
   occurrences: Occurrence[],
   now: number,
-): Map<string, number> {
-  const { repo, store } = deps;
-  const claimed = occurrences.filter((o) => repo.claimRun(o.ruleId, o.at.getTime(), now, 'sent'));
+): Promise<Map<string, number>> {
+  const { scheduleRuns } = ports;
+  const claimed: Occurrence[] = [];
+  for (const o of occurrences)
+    if (await scheduleRuns.claimRun(o.ruleId, o.at.getTime(), now, 'sent')) claimed.push(o);
   const owed = new Map<number, Owed>();
   const counts = new Map<string, number>();
   for (const o of claimed) {
     const byPerson = new Map<number, string[]>();
-    for (const m of repo.missingReports(o.reportKind, o.period.start.getTime(), now)) {
+    for (const m of await ports.reminders.missingReports(o.reportKind, o.period.start.getTime(), now)) {
       byPerson.set(m.personId, [...(byPerson.get(m.personId) ?? []), m.unitName]);
     }
     for (const [personId, areas] of byPerson) {
@@ -82,8 +85,8 @@ export function fireReminders(
       buttons.push([{ label: weekly ? '📝 Báo cáo định kỳ' : '📝 Báo cáo ngay', data: 'c:baocaothang' }]);
     const ids = [...new Set(entry.items.map((i) => i.o.ruleId))].join('+');
     const first = entry.items[0]!.o.at.getTime();
-    const sent = sendToPersonSync(
-      store,
+    const sent = await sendToPerson(
+      ports,
       entry.personId,
       { type: 'message', text: reminderText(entry.items), choices: buttons },
       now,
@@ -92,6 +95,7 @@ export function fireReminders(
     if (!sent) continue;
     for (const i of entry.items) counts.set(i.o.ruleId, (counts.get(i.o.ruleId) ?? 0) + 1);
   }
-  for (const o of claimed) repo.setRunOutcome(o.ruleId, o.at.getTime(), `sent:${counts.get(o.ruleId) ?? 0}`);
+  for (const o of claimed)
+    await scheduleRuns.setRunOutcome(o.ruleId, o.at.getTime(), `sent:${counts.get(o.ruleId) ?? 0}`);
   return counts;
 }

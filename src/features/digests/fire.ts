@@ -11,10 +11,15 @@
  */
 import type { Occurrence } from '../../domain/schedule.js';
 import { renderDigestText } from '../../digest/text.js';
-import type { SchedulerStore } from '../../store/schedule.js';
-import type { Store } from '../../store/store.js';
-import { isAtOrUnder, type UnitRow } from '../../store/units.js';
-import { sendToPersonSync, type DeliveryStoreSync } from '../delivery/delivery.js';
+import type {
+  AreasRepo,
+  DocumentsRepo,
+  NetworkGroupsRepo,
+  ScheduleRunsRepo,
+  UnitRow,
+} from '../../store/ports.js';
+import { isAtOrUnder } from '../../store/units.js';
+import { sendToPerson, type DeliveryPorts } from '../delivery/delivery.js';
 import {
   compileFor,
   jobOf,
@@ -26,13 +31,12 @@ import {
 import { markLate } from './late.js';
 import { fullDigestButton, issueNumber, type NumberingPorts } from './register.js';
 
-export interface FirePorts extends CompilePorts, NumberingPorts {
-  store: DeliveryStoreSync & Pick<Store, 'db' | 'nextCounter'>;
-  repo: NumberingPorts['repo'] &
-    Pick<
-      SchedulerStore,
-      'claimRun' | 'roleHolders' | 'unit' | 'insertDigest' | 'subtree' | 'networkGroupsOf'
-    >;
+/** The repositories of the unit of work that claims the occurrence and queues its messages. */
+export interface FirePorts extends CompilePorts, NumberingPorts, DeliveryPorts {
+  scheduleRuns: Pick<ScheduleRunsRepo, 'claimRun'>;
+  areas: Pick<AreasRepo, 'roleHolders' | 'unit' | 'subtree'>;
+  documents: Pick<DocumentsRepo, 'issuedDigestNumber' | 'maxDigestNumber' | 'insertDigest'>;
+  networkGroups: Pick<NetworkGroupsRepo, 'activeOf'>;
 }
 
 export interface DigestRunResult {
@@ -54,19 +58,20 @@ interface Firing {
 const lateText = (f: Firing, text: string) => (f.late !== false ? markLate(text, f.late) : text);
 
 /**
- * Fires one digest occurrence inside the caller's transaction; null when another tick or process
+ * Fires one digest occurrence inside the caller's unit of work; null when another tick or process
  * had already claimed it. The documents are queued afterwards by `queuePendingDocuments`.
  */
-export function fireDigest(
+export async function fireDigest(
   ports: FirePorts,
   o: Occurrence,
   now: number,
   /** The delay to state when the service was not ticking at the digest's time; false otherwise. */
   late: number | false,
-): DigestRunResult | null {
+): Promise<DigestRunResult | null> {
   const occ = o.at.getTime();
-  if (!ports.repo.claimRun(o.ruleId, occ, now, late !== false ? 'sent_late' : 'sent')) return null;
-  const scopes = leaderScopes(ports.repo);
+  if (!(await ports.scheduleRuns.claimRun(o.ruleId, occ, now, late !== false ? 'sent_late' : 'sent')))
+    return null;
+  const scopes = await leaderScopes(ports);
   const areasOf = new Map<number, number>();
   for (const s of scopes)
     for (const l of s.leaders) areasOf.set(l.personId, (areasOf.get(l.personId) ?? 0) + 1);
@@ -74,12 +79,12 @@ export function fireDigest(
   const result: DigestRunResult = { digests: 0, messages: 0 };
   const networkTexts = new Map<number, string>();
   for (const scope of scopes) {
-    const sent = sendScopeDigest(ports, f, scope);
+    const sent = await sendScopeDigest(ports, f, scope);
     result.digests++;
     result.messages += sent.messages;
     networkTexts.set(scope.root.id, sent.networkText);
   }
-  result.messages += deliverToNetwork(
+  result.messages += await deliverToNetwork(
     ports,
     scopes,
     networkTexts,
@@ -90,22 +95,22 @@ export function fireDigest(
 }
 
 /** Compiles, numbers and records one leader's area, and sends the leader's text to its leaders. */
-function sendScopeDigest(
+async function sendScopeDigest(
   ports: FirePorts,
   f: Firing,
   scope: LeaderScope,
-): { messages: number; networkText: string } {
+): Promise<{ messages: number; networkText: string }> {
   const { o, job, now } = f;
   const occ = o.at.getTime();
   const { digest } = compileFor(ports, scope.root, job, f.generatedAt);
-  const number = issueNumber(
+  const number = await issueNumber(
     ports,
     { kind: job.kind, unitId: scope.root.id, periodStart: job.period.start.getTime() },
     f.generatedAt,
   );
   const leaderText = lateText(f, renderDigestText(digest, 'leader'));
   const networkText = lateText(f, renderDigestText(digest, 'network'));
-  const digestId = ports.repo.insertDigest({
+  const digestId = await ports.documents.insertDigest({
     kind: job.kind,
     unitId: scope.root.id,
     periodStart: job.period.start.getTime(),
@@ -124,8 +129,8 @@ function sendScopeDigest(
   });
   let messages = 0;
   for (const l of scope.leaders) {
-    const sent = sendToPersonSync(
-      ports.store,
+    const sent = await sendToPerson(
+      ports,
       l.personId,
       { type: 'message', text: leaderText, choices: [[fullDigestButton(digestId)]] },
       now,
@@ -142,40 +147,41 @@ function sendScopeDigest(
  * ward's member must not read the whole town's digest because the town's leader is above the ward.
  * Only units inside some leader's area are served, as before. Returns the messages queued.
  */
-function deliverToNetwork(
+async function deliverToNetwork(
   ports: FirePorts,
   scopes: LeaderScope[],
   known: Map<number, string>,
   render: (root: UnitRow) => string,
   opts: { now: number; dedupe: string },
-): number {
+): Promise<number> {
   const textFor = (unit: UnitRow): string => {
     let text = known.get(unit.id);
     if (text === undefined) known.set(unit.id, (text = render(unit)));
     return text;
   };
-  return deliverToMembers(ports, scopes, textFor, opts) + deliverToGroups(ports, scopes, textFor, opts);
+  // Members first, then groups: the order their rows are queued in.
+  const members = await deliverToMembers(ports, scopes, textFor, opts);
+  return members + (await deliverToGroups(ports, scopes, textFor, opts));
 }
 
-function deliverToMembers(
+async function deliverToMembers(
   ports: FirePorts,
   scopes: LeaderScope[],
   textFor: (unit: UnitRow) => string,
   opts: { now: number; dedupe: string },
-): number {
-  const { store, repo } = ports;
+): Promise<number> {
   let messages = 0;
   const sentToMember = new Set<string>();
-  for (const m of repo.roleHolders('thanh_vien')) {
+  for (const m of await ports.areas.roleHolders('thanh_vien')) {
     const containing = scopes.filter((s) => isAtOrUnder(m.unitPath, s.root.path));
     if (containing.length === 0) continue;
     // A leader of the area already has the fuller version.
     if (containing.some((s) => s.leaders.some((l) => l.personId === m.personId))) continue;
     const key = `${m.personId}:${m.unitId}`;
-    const unit = repo.unit(m.unitId);
+    const unit = await ports.areas.unit(m.unitId);
     if (sentToMember.has(key) || !unit) continue;
     sentToMember.add(key);
-    const sent = sendToPersonSync(store, m.personId, { type: 'message', text: textFor(unit) }, opts.now, {
+    const sent = await sendToPerson(ports, m.personId, { type: 'message', text: textFor(unit) }, opts.now, {
       dedupeKey: `${opts.dedupe}:${m.personId}:${m.unitId}:net`,
     });
     if (sent) messages++;
@@ -183,23 +189,29 @@ function deliverToMembers(
   return messages;
 }
 
-function deliverToGroups(
+async function deliverToGroups(
   ports: FirePorts,
   scopes: LeaderScope[],
   textFor: (unit: UnitRow) => string,
   opts: { now: number; dedupe: string },
-): number {
-  const { store, repo } = ports;
+): Promise<number> {
   let messages = 0;
   const seenUnits = new Set<number>();
   for (const s of scopes) {
-    for (const unit of repo.subtree(s.root)) {
+    for (const unit of await ports.areas.subtree(s.root)) {
       if (seenUnits.has(unit.id)) continue;
       seenUnits.add(unit.id);
-      for (const g of repo.networkGroupsOf(unit.id)) {
-        store.enqueue(g.channel, g.chatId, null, { type: 'message', text: textFor(unit) }, opts.now, {
-          dedupeKey: `${opts.dedupe}:g${g.id}`,
-        });
+      for (const g of await ports.networkGroups.activeOf(unit.id)) {
+        await ports.outbox.enqueue(
+          g.channel,
+          g.chatId,
+          null,
+          { type: 'message', text: textFor(unit) },
+          opts.now,
+          {
+            dedupeKey: `${opts.dedupe}:g${g.id}`,
+          },
+        );
         messages++;
       }
     }

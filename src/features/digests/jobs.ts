@@ -13,20 +13,25 @@ import { periodicRuleOf, type Occurrence, type ScheduleConfig } from '../../doma
 import { fold } from '../../domain/text.js';
 import type { ReportKind } from '../../domain/vocabulary.js';
 import { compileDigest, type Digest, type DigestInput, type DigestKind } from '../../digest/model.js';
+import type { Db } from '../../store/db.js';
 import { buildDigestInput } from '../../store/digestInput.js';
-import type { RoleHolder, SchedulerStore } from '../../store/schedule.js';
-import type { Store } from '../../store/store.js';
-import type { UnitRow } from '../../store/units.js';
+import type { AreasRepo, PeopleRepo, RoleHolder, UnitRow } from '../../store/ports.js';
 
-/** What compiling a digest reads: the reports (through the store's database) and the schedule. */
+/** What compiling a digest reads: the reports and the schedule. */
 export interface CompilePorts {
-  store: Pick<Store, 'db'>;
+  /**
+   * The connection the digest's input is read on, in one synchronous pass over many rows
+   * (buildDigestInput has no async port yet); inside a unit of work it is the unit's connection.
+   */
+  db: Db;
   /** Read at use, so a schedule loaded after the parts were built still applies. */
   schedule(): ScheduleConfig;
 }
 
 /** The areas and their leaders. */
-export type ScopeRepo = Pick<SchedulerStore, 'roleHolders' | 'unit'>;
+export interface ScopePorts {
+  areas: Pick<AreasRepo, 'roleHolders' | 'unit'>;
+}
 
 /** What one digest covers: the period, its predecessor for the comparison, and the report kinds read. */
 export interface DigestJob {
@@ -82,8 +87,8 @@ export interface LeaderScope {
   leaders: RoleHolder[];
 }
 
-export function leaderScopes(repo: ScopeRepo): LeaderScope[] {
-  const holders = repo.roleHolders('truong_nhom');
+export async function leaderScopes(ports: ScopePorts): Promise<LeaderScope[]> {
+  const holders = await ports.areas.roleHolders('truong_nhom');
   const byPerson = new Map<number, RoleHolder[]>();
   for (const h of holders) byPerson.set(h.personId, [...(byPerson.get(h.personId) ?? []), h]);
   const scopes = new Map<number, LeaderScope>();
@@ -93,7 +98,7 @@ export function leaderScopes(repo: ScopeRepo): LeaderScope[] {
       if (nested) continue;
       let s = scopes.get(h.unitId);
       if (!s) {
-        const root = repo.unit(h.unitId);
+        const root = await ports.areas.unit(h.unitId);
         if (!root) continue;
         scopes.set(h.unitId, (s = { root, leaders: [] }));
       }
@@ -109,7 +114,7 @@ export function compileFor(
   job: DigestJob,
   generatedAt: Date,
 ): { input: DigestInput; digest: Digest } {
-  const input = buildDigestInput(ports.store.db, {
+  const input = buildDigestInput(ports.db, {
     kind: job.kind,
     root,
     period: job.period,
@@ -122,8 +127,11 @@ export function compileFor(
 }
 
 /** Finds an area by its full path or by (part of) its name, diacritics optional. */
-export function findUnit(repo: Pick<SchedulerStore, 'allUnits'>, text: string): UnitRow | undefined {
-  const units = repo.allUnits();
+export async function findUnit(
+  ports: { people: Pick<PeopleRepo, 'unitsByDepth'> },
+  text: string,
+): Promise<UnitRow | undefined> {
+  const units = await ports.people.unitsByDepth();
   const exact = units.find((u) => u.path === text || u.name === text);
   if (exact) return exact;
   const f = fold(text);
@@ -131,11 +139,12 @@ export function findUnit(repo: Pick<SchedulerStore, 'allUnits'>, text: string): 
 }
 
 /** The narrowest area containing every leader's area: the whole installation, for an export. */
-export function commonRoot(
-  repo: ScopeRepo & Pick<SchedulerStore, 'rootPaths' | 'unitByPath'>,
-): UnitRow | undefined {
-  const scopes = leaderScopes(repo);
-  const paths = scopes.length > 0 ? scopes.map((s) => s.root.path) : repo.rootPaths();
+export async function commonRoot(ports: {
+  areas: Pick<AreasRepo, 'roleHolders' | 'unit' | 'unitByPath'>;
+  people: Pick<PeopleRepo, 'rootPaths'>;
+}): Promise<UnitRow | undefined> {
+  const scopes = await leaderScopes(ports);
+  const paths = scopes.length > 0 ? scopes.map((s) => s.root.path) : await ports.people.rootPaths();
   if (paths.length === 0) return undefined;
   let parts = paths[0]!.split(' > ');
   for (const p of paths.slice(1)) {
@@ -145,5 +154,5 @@ export function commonRoot(
     parts = parts.slice(0, i);
   }
   if (parts.length === 0) return undefined;
-  return repo.unitByPath(parts.join(' > '));
+  return ports.areas.unitByPath(parts.join(' > '));
 }

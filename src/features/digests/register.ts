@@ -6,8 +6,7 @@ import { formatDate, fromLocal, toLocal, type Period } from '../../domain/calend
 import { periodNoun } from '../../digest/labels.js';
 import { reportingOf, type Digest, type DigestKind } from '../../digest/model.js';
 import { FULL_DIGEST_LABEL } from '../../digest/text.js';
-import type { SchedulerStore } from '../../store/schedule.js';
-import type { Store } from '../../store/store.js';
+import type { DocumentsRepo, KvRepo } from '../../store/ports.js';
 
 export const DOCX_MIME = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
@@ -15,8 +14,8 @@ export const FULL_DIGEST_PREFIX = 'full';
 
 /** What numbering reads and writes: the digests already issued and the yearly counters. */
 export interface NumberingPorts {
-  store: Pick<Store, 'nextCounter'>;
-  repo: Pick<SchedulerStore, 'issuedDigestNumber' | 'maxDigestNumber'>;
+  documents: Pick<DocumentsRepo, 'issuedDigestNumber' | 'maxDigestNumber'>;
+  kv: Pick<KvRepo, 'nextCounter'>;
 }
 
 /** Under the leader's digest: sends the full text and the DOCX to the leader who presses it. */
@@ -44,8 +43,11 @@ export interface DocumentKey {
 }
 
 /** The number already given to this kind of document for this area and period, if any. */
-export function issuedNumber(ports: Pick<NumberingPorts, 'repo'>, doc: DocumentKey): number | null {
-  return ports.repo.issuedDigestNumber(doc.kind, doc.unitId, doc.periodStart);
+export function issuedNumber(
+  ports: Pick<NumberingPorts, 'documents'>,
+  doc: DocumentKey,
+): Promise<number | null> {
+  return ports.documents.issuedDigestNumber(doc.kind, doc.unitId, doc.periodStart);
 }
 
 /**
@@ -53,18 +55,18 @@ export function issuedNumber(ports: Pick<NumberingPorts, 'repo'>, doc: DocumentK
  * its own documents, restarting every 1 January (brief §5.3); a document already issued for the same
  * kind, area and period keeps its number, so an official export and the scheduled send are one document.
  */
-export function issueNumber(ports: NumberingPorts, doc: DocumentKey, at: Date): number {
-  const issued = issuedNumber(ports, doc);
+export async function issueNumber(ports: NumberingPorts, doc: DocumentKey, at: Date): Promise<number> {
+  const issued = await issuedNumber(ports, doc);
   if (issued !== null) return issued;
   const year = toLocal(at).y;
   // Numbers this body already carries this year (before numbering was per body, one counter served
   // all): the next one follows them, so an upgraded installation never issues a number twice.
-  const used = ports.repo.maxDigestNumber(
+  const used = await ports.documents.maxDigestNumber(
     doc.unitId,
     fromLocal(year, 1, 1).getTime(),
     fromLocal(year + 1, 1, 1).getTime(),
   );
-  return ports.store.nextCounter(`doc.BC.${doc.unitId}.${year}`, used);
+  return ports.kv.nextCounter(`doc.BC.${doc.unitId}.${year}`, used);
 }
 
 const DATE_KEYS = new Set(['start', 'end', 'generatedAt', 'submittedAt', 'createdAt', 'updatedAt']);

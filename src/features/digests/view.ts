@@ -7,16 +7,25 @@ import { weeklyRuleOf } from '../../domain/schedule.js';
 import type { ChannelName } from '../../domain/vocabulary.js';
 import type { Digest } from '../../digest/model.js';
 import { docNumberLine } from '../../digest/template.js';
-import type { DigestRow, SchedulerStore } from '../../store/schedule.js';
-import type { Store } from '../../store/store.js';
-import { isAtOrUnder, type UnitRow } from '../../store/units.js';
-import { docTemplateSync, type TemplateStoreSync } from '../delivery/delivery.js';
-import { compileFor, leaderScopes, weeklyJob, type CompilePorts } from './jobs.js';
+import type {
+  AreasRepo,
+  AuditRepo,
+  DigestRow,
+  DocumentsRepo,
+  NetworkGroupsRepo,
+  UnitRow,
+} from '../../store/ports.js';
+import { isAtOrUnder } from '../../store/units.js';
+import { docTemplate, type TemplatePorts } from '../delivery/delivery.js';
+import { compileFor, leaderScopes, weeklyJob, type CompilePorts, type ScopePorts } from './jobs.js';
 import { DOCX_MIME, documentFileName, reviveDigest } from './register.js';
 
-export interface ViewPorts extends CompilePorts {
-  store: TemplateStoreSync & Pick<Store, 'audit'>;
-  repo: Pick<SchedulerStore, 'roleHolders' | 'unit' | 'networkGroupByChat' | 'digest'>;
+/** The repositories of the chat turn's unit of work, and what compiling a digest reads. */
+export interface ViewPorts extends CompilePorts, ScopePorts, TemplatePorts {
+  areas: Pick<AreasRepo, 'roleHolders' | 'unit' | 'organizationFor'>;
+  documents: Pick<DocumentsRepo, 'digest' | 'docHeader'>;
+  networkGroups: Pick<NetworkGroupsRepo, 'activeByChat'>;
+  audit: Pick<AuditRepo, 'record'>;
 }
 
 /** This week's digest so far for an area. */
@@ -26,41 +35,42 @@ export function currentDigest(ports: CompilePorts, root: UnitRow, now: number): 
 }
 
 /** The leader's own areas, an area inside another of theirs left out. */
-export function leaderRoots(repo: ViewPorts['repo'], personId: number): UnitRow[] {
-  return leaderScopes(repo)
+export async function leaderRoots(ports: ScopePorts, personId: number): Promise<UnitRow[]> {
+  return (await leaderScopes(ports))
     .filter((s) => s.leaders.some((l) => l.personId === personId))
     .map((s) => s.root);
 }
 
 /** The member's own areas, an area inside another of theirs left out. */
-export function memberRoots(repo: ViewPorts['repo'], personId: number): UnitRow[] {
-  const units = repo
-    .roleHolders('thanh_vien')
-    .filter((h) => h.personId === personId)
-    .map((h) => repo.unit(h.unitId))
-    .filter((u): u is UnitRow => u !== undefined);
+export async function memberRoots(ports: ScopePorts, personId: number): Promise<UnitRow[]> {
+  const units: UnitRow[] = [];
+  for (const h of await ports.areas.roleHolders('thanh_vien')) {
+    if (h.personId !== personId) continue;
+    const u = await ports.areas.unit(h.unitId);
+    if (u !== undefined) units.push(u);
+  }
   return units.filter((u) => !units.some((o) => o !== u && u.path.startsWith(`${o.path} > `)));
 }
 
 /** The digest of a registered network group's area; null for a group not registered. */
-export function groupDigest(
+export async function groupDigest(
   ports: ViewPorts,
   input: { channel: ChannelName; chatId: string; now: number },
-): Digest | null {
-  const group = ports.repo.networkGroupByChat(input.channel, input.chatId);
-  const root = group ? ports.repo.unit(group.unitId) : undefined;
+): Promise<Digest | null> {
+  const group = await ports.networkGroups.activeByChat(input.channel, input.chatId);
+  const root = group ? await ports.areas.unit(group.unitId) : undefined;
   return root ? currentDigest(ports, root, input.now) : null;
 }
 
 /** A leader's digests of this week so far, one per area they lead; the view is audited. */
-export function leaderDigests(
+export async function leaderDigests(
   ports: ViewPorts,
   input: { personId: number; accountId: number; now: number },
-): Digest[] {
-  const digests = leaderRoots(ports.repo, input.personId).map((root) =>
+): Promise<Digest[]> {
+  const digests = (await leaderRoots(ports, input.personId)).map((root) =>
     currentDigest(ports, root, input.now),
   );
-  ports.store.audit(
+  await ports.audit.record(
     'digest_view',
     { personId: input.personId, accountId: input.accountId, subject: 'leader' },
     input.now,
@@ -68,8 +78,11 @@ export function leaderDigests(
   return digests;
 }
 
-export function memberDigests(ports: ViewPorts, input: { personId: number; now: number }): Digest[] {
-  return memberRoots(ports.repo, input.personId).map((root) => currentDigest(ports, root, input.now));
+export async function memberDigests(
+  ports: ViewPorts,
+  input: { personId: number; now: number },
+): Promise<Digest[]> {
+  return (await memberRoots(ports, input.personId)).map((root) => currentDigest(ports, root, input.now));
 }
 
 export interface FullDocument {
@@ -88,24 +101,24 @@ export type FullDigest =
  * "Xem báo cáo đầy đủ" under a scheduled digest: the full digest and its DOCX, to a leader of that
  * area (or of an area above it) who presses it, never in a group; the view is audited.
  */
-export function fullDigest(
+export async function fullDigest(
   ports: ViewPorts,
   input: { digestId: number; personId: number | null; accountId: number; inGroup: boolean; now: number },
-): FullDigest {
-  const row = ports.repo.digest(input.digestId);
-  const root = row ? ports.repo.unit(row.unitId) : undefined;
+): Promise<FullDigest> {
+  const row = await ports.documents.digest(input.digestId);
+  const root = row ? await ports.areas.unit(row.unitId) : undefined;
   if (!row || !root || !row.data.model) return { status: 'expired' };
   const personId = input.personId;
   const leads =
     personId !== null &&
     !input.inGroup &&
-    ports.repo
-      .roleHolders('truong_nhom')
-      .some((h) => h.personId === personId && isAtOrUnder(root.path, h.unitPath));
+    (await ports.areas.roleHolders('truong_nhom')).some(
+      (h) => h.personId === personId && isAtOrUnder(root.path, h.unitPath),
+    );
   if (personId === null || !leads) return { status: 'refused' };
   const digest = reviveDigest(row.data.model);
-  const document = storedDocument(ports, row, digest, personId);
-  ports.store.audit(
+  const document = await storedDocument(ports, row, digest, personId);
+  await ports.audit.record(
     'digest_view',
     { personId, accountId: input.accountId, subject: `digest:${row.id}` },
     input.now,
@@ -113,15 +126,16 @@ export function fullDigest(
   return { status: 'shown', digest, document, documentState: row.data.document };
 }
 
-function storedDocument(
+async function storedDocument(
   ports: ViewPorts,
   row: DigestRow,
   digest: Digest,
   personId: number,
-): FullDocument | null {
+): Promise<FullDocument | null> {
   const docx = row.data.docx;
   if (typeof docx !== 'string') return null;
-  const multi = leaderRoots(ports.repo, personId).length > 1;
+  const multi = (await leaderRoots(ports, personId)).length > 1;
+  const template = await docTemplate(ports, row.unitId);
   return {
     fileName: documentFileName(
       digest.kind,
@@ -130,6 +144,6 @@ function storedDocument(
     ),
     mimeType: DOCX_MIME,
     base64: docx,
-    caption: `${docNumberLine(docTemplateSync(ports.store, row.unitId), row.number)} – ${digest.root.name}`,
+    caption: `${docNumberLine(template, row.number)} – ${digest.root.name}`,
   };
 }
